@@ -280,7 +280,7 @@ _DUE_FISCAL = re.compile(
 )
 _DUE_YEAR = re.compile(rf"(?:สิ้น)?ปี\s*(?:(?P<rel>นี้|ถัดไป|หน้า)|(?:{ERA_RE}\s*)?(?P<year>\d{{4}}|\d{{2}})(?!\d))")
 _DUE_END_OF_YEAR = re.compile(r"สิ้นปี(?!งบ)")
-_DUE_END_OF_MONTH = re.compile(r"สิ้นเดือน(?:\s*(?P<rel>นี้|ถัดไป|หน้า))?")
+_DUE_END_OF_MONTH = re.compile(rf"สิ้นเดือน(?!\s*{THAI_MONTH_RE})(?:\s*(?P<rel>นี้|ถัดไป|หน้า))?")
 _DUE_QUARTER = re.compile(
     rf"(?:สิ้น)?ไตรมาส(?:ที่)?\s*(?P<q>[1-4])(?:\s*(?:ของ)?\s*(?P<kind>ปีงบ(?:ประมาณ)?|ปี)\s*(?:{ERA_RE}\s*)?(?P<year>\d{{4}}|\d{{2}})(?!\d))?"
 )
