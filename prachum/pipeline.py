@@ -1,0 +1,219 @@
+"""ingest → extract → tag → store + register → index, for one document at a time.
+
+`analyse` is pure (a Document in, a Minutes record out). `Pipeline.ingest_one` stores the
+record and its register entries in ONE transaction, then indexes it; a crash after the
+commit leaves the document marked ``index_state='pending'`` and `reconcile` (run at the
+start of every batch and by `prachum reindex`) brings the index back in line.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from prachum.errors import PrachumError, ReadError
+from prachum.ingest import read_bytes, read_path, supported
+from prachum.ingest.limits import Limits
+from prachum.models import Document, Minutes
+
+if TYPE_CHECKING:
+    from prachum.services import Services
+
+# Files that describe a folder rather than minutes: skipped when a folder is walked
+# (name them explicitly to ingest them).
+FOLDER_METADATA = {"readme", "license", "licence", "changelog", "sources", "notice", "authors"}
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    path: str
+    status: str  # ok | replaced | unchanged | failed
+    doc_id: str | None = None
+    message: str = ""
+    items: int = 0
+    meeting_date: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "failed"
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "status": self.status,
+            "doc_id": self.doc_id,
+            "message": self.message,
+            "items": self.items,
+            "meeting_date": self.meeting_date,
+        }
+
+
+def collect_paths(paths: Iterable[str | Path], recursive: bool = False) -> list[Path]:
+    """Expand folders into the supported files inside them (sorted, hidden files skipped)."""
+    out: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            walker = path.rglob("*") if recursive else path.glob("*")
+            for child in sorted(walker):
+                if (
+                    child.is_file()
+                    and supported(child)
+                    and not any(part.startswith(".") for part in child.relative_to(path).parts)
+                    and child.stem.lower() not in FOLDER_METADATA
+                ):
+                    out.append(child)
+        else:
+            out.append(path)
+    return out
+
+
+def analyse(document: Document, services: Services) -> Minutes:
+    """Extraction and SDG tagging of one document; touches neither the store nor the index."""
+    from prachum.nlp.extract import extract
+
+    extraction = extract(
+        document.text,
+        doc_name=document.file_name,
+        boilerplate=tuple(b.span for b in document.boilerplate),
+        gazetteer=services.gazetteer,
+    )
+    items, doc_sdg = services.tagger.tag_minutes(document.text, extraction.items)
+    return Minutes(
+        document=document,
+        meeting=extraction.meeting,
+        items=tuple(items),
+        sdg=tuple(doc_sdg),
+        agencies=extraction.agencies,
+    )
+
+
+class Pipeline:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.store = services.store
+
+    @property
+    def limits(self) -> Limits:
+        s = self.services.settings
+        return Limits(
+            max_bytes=s.max_upload_mb * 1024 * 1024,
+            max_pdf_pages=s.max_pdf_pages,
+            max_text_chars=s.max_text_mb * 1024 * 1024,
+        )
+
+    def ingest_paths(
+        self,
+        paths: Iterable[str | Path],
+        *,
+        recursive: bool = False,
+        on_result: Callable[[IngestResult], None] | None = None,
+        actor: str = "cli",
+    ) -> list[IngestResult]:
+        files = collect_paths(paths, recursive)
+        self.reconcile()
+        results = []
+        for path in files:
+            result = self._guarded(str(path), lambda p=path: read_path(p, limits=self.limits), _source_key(path), actor)
+            results.append(result)
+            if on_result:
+                on_result(result)
+        return results
+
+    def ingest_bytes(self, data: bytes, file_name: str, *, actor: str = "api") -> IngestResult:
+        """Ingest an upload. The file name is used for its suffix and display only (never as a path)."""
+        safe_name = _safe_file_name(file_name)
+        return self._guarded(
+            safe_name, lambda: read_bytes(data, safe_name, limits=self.limits), f"upload:{safe_name}", actor
+        )
+
+    def _guarded(self, label: str, read: Callable[[], Document], source_key: str, actor: str) -> IngestResult:
+        """One file: a failure becomes a result line, never an exception that stops the batch."""
+        try:
+            return self._ingest_document(read(), source_key, label, actor)
+        except PrachumError as exc:
+            return IngestResult(label, "failed", message=str(exc))
+        except MemoryError:
+            return IngestResult(label, "failed", message=f"{Path(label).name}: out of memory while reading")
+        except Exception as exc:  # a bug must not stop the batch, and must not print a traceback
+            if os.environ.get("PRACHUM_DEBUG"):
+                raise
+            return IngestResult(label, "failed", message=f"{Path(label).name}: internal error ({type(exc).__name__}: {exc})")
+
+    def _ingest_document(self, document: Document, source_key: str, label: str, actor: str) -> IngestResult:
+        same = self.store.document_with_hash(document.content_hash)
+        if same:
+            note = "" if same["source_key"] == source_key else f" (same content as {same['file_name']})"
+            return IngestResult(label, "unchanged", same["id"], f"already stored{note}")
+        if not document.text.strip():
+            raise ReadError(f"{document.file_name}: no text could be read")
+        minutes = analyse(document, self.services)
+        register = self.services.register
+        with self.store.begin() as conn:
+            replaced = self.store.save_minutes(conn, minutes, source_key, actor=actor)
+            register.sync_document(conn, minutes, replaced_doc_id=replaced, actor=actor)
+        self._index(minutes, replaced)
+        return IngestResult(
+            label,
+            "replaced" if replaced else "ok",
+            minutes.id,
+            f"{len(minutes.items)} items" + (f", replaced {replaced}" if replaced else ""),
+            len(minutes.items),
+            minutes.meeting.date,
+        )
+
+    def _index(self, minutes: Minutes, replaced: str | None) -> None:
+        index = self.services.index
+        with index.write_lock():
+            if replaced:
+                index.remove_document(replaced)
+            index.replace_document(minutes)
+        self.store.set_index_state(minutes.id, "indexed")
+
+    def delete(self, doc_id: str, actor: str = "cli") -> None:
+        with self.store.begin() as conn:
+            self.services.register.forget_document(conn, doc_id, actor=actor)
+            self.store.delete_document(doc_id, actor=actor, conn=conn)
+        index = self.services.index
+        with index.write_lock():
+            index.remove_document(doc_id)
+
+    def reconcile(self) -> dict[str, int]:
+        """Make the index agree with the store: drop units of deleted documents, index pending ones."""
+        index = self.services.index
+        stored = set(self.store.doc_ids())
+        removed = 0
+        with index.write_lock():
+            for doc_id in index.indexed_doc_ids() - stored:
+                index.remove_document(doc_id)
+                removed += 1
+        pending = self.store.doc_ids(state="pending")
+        for doc_id in pending:
+            self._index(self.store.get_minutes(doc_id), None)
+        return {"removed": removed, "indexed": len(pending)}
+
+    def reindex(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Rebuild the whole index from the store (after changing the embedder, or to repair)."""
+        index = self.services.index
+        doc_ids = self.store.doc_ids()
+        with index.write_lock():
+            index.clear()
+        for n, doc_id in enumerate(doc_ids, 1):
+            self._index(self.store.get_minutes(doc_id), None)
+            if progress:
+                progress(n, len(doc_ids))
+        return len(doc_ids)
+
+
+def _source_key(path: Path) -> str:
+    return str(path.resolve())
+
+
+def _safe_file_name(name: str) -> str:
+    """Keep only the last path component of an uploaded name: no traversal, no folders."""
+    base = name.replace("\\", "/").split("/")[-1].strip().lstrip(".")
+    base = "".join(c for c in base if c.isprintable() and c not in '<>:"|?*')
+    return base[:200] or "upload.txt"
+

@@ -1,0 +1,126 @@
+"""All tables, in one place, so every process creates the same schema (SQLAlchemy Core)."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+SCHEMA_VERSION = 1
+METADATA = sa.MetaData()
+
+documents = sa.Table(
+    "documents",
+    METADATA,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("source_key", sa.Text, nullable=False, unique=True),
+    sa.Column("file_name", sa.Text, nullable=False),
+    sa.Column("source_path", sa.Text),
+    sa.Column("format", sa.String(16), nullable=False),
+    sa.Column("content_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("encoding", sa.String(32)),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("pages", sa.JSON, nullable=False),
+    sa.Column("boilerplate", sa.JSON, nullable=False),
+    sa.Column("warnings", sa.JSON, nullable=False),
+    sa.Column("meta", sa.JSON, nullable=False),
+    sa.Column("meeting", sa.JSON, nullable=False),
+    sa.Column("title", sa.Text),
+    sa.Column("body", sa.Text),
+    sa.Column("meeting_date", sa.String(10), index=True),
+    sa.Column("sdg", sa.JSON, nullable=False),
+    sa.Column("agencies", sa.JSON, nullable=False),
+    sa.Column("n_items", sa.Integer, nullable=False),
+    sa.Column("ingested_at", sa.String(32), nullable=False),
+    sa.Column("index_state", sa.String(16), nullable=False, server_default="pending"),
+)
+
+items = sa.Table(
+    "items",
+    METADATA,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("doc_id", sa.String(32), sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False, index=True),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("start", sa.Integer, nullable=False),
+    sa.Column("end", sa.Integer, nullable=False),
+    sa.Column("by", sa.JSON, nullable=False),
+    sa.Column("to", sa.JSON, nullable=False),
+    sa.Column("due", sa.String(10)),
+    sa.Column("status", sa.String(16)),
+    sa.Column("sdg", sa.JSON, nullable=False),
+    sa.Column("section", sa.Text),
+)
+
+audit = sa.Table(
+    "audit",
+    METADATA,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.String(32), nullable=False),
+    sa.Column("actor", sa.Text, nullable=False),
+    sa.Column("action", sa.String(64), nullable=False),
+    sa.Column("target", sa.Text),
+    sa.Column("detail", sa.JSON, nullable=False),
+)
+
+meta = sa.Table(
+    "meta",
+    METADATA,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+
+# -- the recommendation/assignment register (prachum.tracking) ------------------------------
+recs = sa.Table(
+    "recs",
+    METADATA,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("item_id", sa.String(32), index=True),  # the extracted item it came from (None once orphaned)
+    sa.Column("doc_id", sa.String(32), index=True),
+    sa.Column("file_name", sa.Text),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("start", sa.Integer),
+    sa.Column("end", sa.Integer),
+    sa.Column("by", sa.JSON, nullable=False),
+    sa.Column("to", sa.JSON, nullable=False),
+    sa.Column("due", sa.String(10)),
+    sa.Column("sdg", sa.JSON, nullable=False),
+    sa.Column("body", sa.Text),
+    sa.Column("meeting_date", sa.String(10), index=True),
+    sa.Column("status", sa.String(32), nullable=False, index=True),
+    sa.Column("priority", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("notes", sa.Text),
+    sa.Column("version", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("updated_at", sa.String(32), nullable=False),
+)
+
+rec_history = sa.Table(
+    "rec_history",
+    METADATA,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("rec_id", sa.String(32), sa.ForeignKey("recs.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("at", sa.String(32), nullable=False),
+    sa.Column("actor", sa.Text, nullable=False),
+    sa.Column("field", sa.String(32), nullable=False),  # status | due | notes | priority | link | created
+    sa.Column("old", sa.Text),
+    sa.Column("new", sa.Text),
+    sa.Column("note", sa.Text),  # why (required for due changes)
+    sa.Column("evidence_item_id", sa.String(32)),
+)
+
+followups = sa.Table(
+    "followups",
+    METADATA,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("rec_id", sa.String(32), sa.ForeignKey("recs.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("item_id", sa.String(32), nullable=False, index=True),  # the later item reporting on it
+    sa.Column("doc_id", sa.String(32), index=True),
+    sa.Column("proposed_status", sa.String(32)),
+    sa.Column("confidence", sa.Float, nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),  # auto | confirmed | rejected | suggested
+    sa.Column("reason", sa.Text),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("actor", sa.Text, nullable=False),
+    sa.UniqueConstraint("rec_id", "item_id", name="uq_followup_pair"),
+)

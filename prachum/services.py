@@ -1,0 +1,92 @@
+"""The library's front door: one `Services` object per process (CLI run or API server)
+holding the settings and, created on first use, the store, the embedder, the SDG tagger,
+the search index and the register. CLI commands and API routes call these and only format.
+"""
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from prachum.config import Settings
+
+if TYPE_CHECKING:
+    from prachum.models import Embedder, Minutes
+    from prachum.nlp.gazetteer import Gazetteer
+    from prachum.nlp.sdg import SdgTagger
+    from prachum.pipeline import Pipeline
+    from prachum.search.index import SearchIndex
+    from prachum.store import Store
+    from prachum.tracking.register import Register
+
+
+class Services:
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings.from_env()
+
+    @cached_property
+    def store(self) -> Store:
+        from prachum.store import Store
+
+        return Store(self.settings)
+
+    @cached_property
+    def gazetteer(self) -> Gazetteer:
+        from prachum.nlp.gazetteer import load_gazetteer
+
+        user = self.settings.user_gazetteer
+        return load_gazetteer(user if user.exists() else None)
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        from prachum.search.embed import get_embedder
+
+        return get_embedder(self.settings)
+
+    @cached_property
+    def tagger(self) -> SdgTagger:
+        from prachum.nlp.sdg import SdgTagger
+
+        return SdgTagger(self.embedder)
+
+    @cached_property
+    def index(self) -> SearchIndex:
+        from prachum.search.index import SearchIndex
+
+        return SearchIndex(self.settings.index_dir, self.embedder)
+
+    @cached_property
+    def register(self) -> Register:
+        from prachum.tracking.register import Register
+
+        return Register(self.store, self.embedder)
+
+    @cached_property
+    def pipeline(self) -> Pipeline:
+        from prachum.pipeline import Pipeline
+
+        return Pipeline(self)
+
+    # -- read-only helpers shared by CLI and API ----------------------------------------
+    def extract_file(self, path: str | Path) -> Minutes:
+        """Read and analyse one file without storing anything."""
+        from prachum.ingest import read_path
+        from prachum.pipeline import analyse
+
+        return analyse(read_path(path, limits=self.pipeline.limits), self)
+
+    def read_text(self, path: str | Path) -> str:
+        from prachum.ingest import read_path
+
+        return read_path(path, limits=self.pipeline.limits).text
+
+    def documents(self) -> list[dict[str, Any]]:
+        return self.store.list_documents()
+
+    def document(self, doc_id: str) -> dict[str, Any]:
+        """A stored document as the extraction contract's JSON object, with its text."""
+        minutes = self.store.get_minutes(doc_id)
+        data = minutes.to_contract()
+        data["text"] = minutes.document.text
+        data["boilerplate"] = [{"span": list(b.span), "label": b.label} for b in minutes.document.boilerplate]
+        return data

@@ -1,0 +1,322 @@
+"""The store: documents, their extraction records and an audit trail, in SQLite (WAL).
+
+SQLAlchemy Core keeps the SQL portable (PostgreSQL later) while staying close to the
+tables (all defined in `prachum.schema`, the register's too). Writes happen in one transaction per document, so a crash leaves a
+document either fully stored or absent; `index_state` says whether the search index has
+caught up with it (the pipeline indexes after commit; `prachum reindex` repairs).
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from prachum.config import Settings
+from prachum.errors import NotFound
+from prachum.models import (
+    AgencyMention,
+    Boilerplate,
+    Document,
+    Item,
+    Meeting,
+    Minutes,
+    Page,
+    Participant,
+    SdgTag,
+    SdgTarget,
+)
+from prachum.schema import METADATA, SCHEMA_VERSION, audit, documents, items, meta
+
+# Migrations from version N to N+1 (functions of a Connection). Empty while at version 1.
+MIGRATIONS: dict[int, Any] = {}
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+class Store:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        url = settings.db_url
+        if url.startswith("sqlite"):
+            settings.data_dir.mkdir(parents=True, exist_ok=True)
+            self.engine: Engine = sa.create_engine(url, connect_args={"timeout": 30})
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+        else:
+            self.engine = sa.create_engine(url, pool_pre_ping=True)
+        self._create_schema()
+
+    # -- schema -------------------------------------------------------------------------
+    def _create_schema(self) -> None:
+        with self.engine.begin() as conn:
+            METADATA.create_all(conn)
+            row = conn.execute(sa.select(meta.c.value).where(meta.c.key == "schema_version")).first()
+            version = int(row[0]) if row else 0
+            if version == 0:
+                conn.execute(sa.insert(meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
+                return
+            while version < SCHEMA_VERSION:
+                MIGRATIONS[version](conn)
+                version += 1
+                conn.execute(sa.update(meta).where(meta.c.key == "schema_version").values(value=str(version)))
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        """One transaction; everything written inside commits or rolls back together."""
+        with self.engine.begin() as conn:
+            yield conn
+
+    def get_meta(self, key: str) -> str | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(meta.c.value).where(meta.c.key == key)).first()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str, conn: Connection | None = None) -> None:
+        def write(c: Connection) -> None:
+            if c.execute(sa.select(meta.c.key).where(meta.c.key == key)).first():
+                c.execute(sa.update(meta).where(meta.c.key == key).values(value=value))
+            else:
+                c.execute(sa.insert(meta).values(key=key, value=value))
+
+        if conn is not None:
+            write(conn)
+        else:
+            with self.begin() as c:
+                write(c)
+
+    # -- documents ----------------------------------------------------------------------
+    def document_for_source(self, source_key: str, conn: Connection | None = None) -> dict[str, Any] | None:
+        query = sa.select(documents.c.id, documents.c.content_hash, documents.c.file_name).where(
+            documents.c.source_key == source_key
+        )
+        return self._first(query, conn)
+
+    def document_with_hash(self, content_hash: str, conn: Connection | None = None) -> dict[str, Any] | None:
+        query = sa.select(documents.c.id, documents.c.source_key, documents.c.file_name).where(
+            documents.c.content_hash == content_hash
+        )
+        return self._first(query, conn)
+
+    def _first(self, query: sa.Select, conn: Connection | None) -> dict[str, Any] | None:
+        if conn is not None:
+            row = conn.execute(query).mappings().first()
+        else:
+            with self.engine.connect() as c:
+                row = c.execute(query).mappings().first()
+        return dict(row) if row else None
+
+    def save_minutes(self, conn: Connection, minutes: Minutes, source_key: str, actor: str = "system") -> str | None:
+        """Store ``minutes`` under ``source_key`` inside ``conn``'s transaction, replacing the
+        version stored under the same key. Returns the replaced document id, if any."""
+        old = self.document_for_source(source_key, conn)
+        if old:
+            conn.execute(sa.delete(items).where(items.c.doc_id == old["id"]))
+            conn.execute(sa.delete(documents).where(documents.c.id == old["id"]))
+        doc = minutes.document
+        conn.execute(sa.insert(documents).values(**_document_row(minutes, source_key)))
+        if minutes.items:
+            conn.execute(sa.insert(items), [_item_row(doc.id, seq, item) for seq, item in enumerate(minutes.items)])
+        self.audit(
+            conn,
+            actor,
+            "document.replace" if old else "document.add",
+            doc.id,
+            {"file": doc.file_name, "replaced": old["id"] if old else None, "items": len(minutes.items)},
+        )
+        return old["id"] if old else None
+
+    def set_index_state(self, doc_id: str, state: str, conn: Connection | None = None) -> None:
+        statement = sa.update(documents).where(documents.c.id == doc_id).values(index_state=state)
+        if conn is not None:
+            conn.execute(statement)
+        else:
+            with self.begin() as c:
+                c.execute(statement)
+
+    def delete_document(self, doc_id: str, actor: str = "system", conn: Connection | None = None) -> None:
+        def run(c: Connection) -> None:
+            found = c.execute(sa.select(documents.c.file_name).where(documents.c.id == doc_id)).first()
+            if not found:
+                raise NotFound(f"no document with id {doc_id!r}")
+            c.execute(sa.delete(items).where(items.c.doc_id == doc_id))
+            c.execute(sa.delete(documents).where(documents.c.id == doc_id))
+            self.audit(c, actor, "document.delete", doc_id, {"file": found[0]})
+
+        if conn is not None:
+            run(conn)
+        else:
+            with self.begin() as c:
+                run(c)
+
+    def list_documents(self) -> list[dict[str, Any]]:
+        cols = documents.c
+        query = sa.select(
+            cols.id, cols.file_name, cols.format, cols.meeting_date, cols.body, cols.title, cols.n_items,
+            cols.ingested_at, cols.source_path, cols.index_state, cols.sdg, cols.pages, cols.warnings,
+        ).order_by(cols.meeting_date.desc().nulls_last(), cols.file_name)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).mappings().all()
+        out = []
+        for row in rows:
+            record = dict(row)
+            record["file"] = record.pop("file_name")
+            record["items"] = record.pop("n_items")
+            record["sdg"] = [tag["goal"] for tag in record["sdg"]]
+            record["pages"] = len(record["pages"]) or None
+            out.append(record)
+        return out
+
+    def doc_ids(self, state: str | None = None) -> list[str]:
+        query = sa.select(documents.c.id)
+        if state:
+            query = query.where(documents.c.index_state == state)
+        with self.engine.connect() as conn:
+            return [row[0] for row in conn.execute(query)]
+
+    def get_minutes(self, doc_id: str, conn: Connection | None = None) -> Minutes:
+        def run(c: Connection) -> Minutes:
+            row = c.execute(sa.select(documents).where(documents.c.id == doc_id)).mappings().first()
+            if row is None:
+                raise NotFound(f"no document with id {doc_id!r}")
+            item_rows = c.execute(sa.select(items).where(items.c.doc_id == doc_id).order_by(items.c.seq)).mappings()
+            return _minutes_from_rows(row, list(item_rows))
+
+        if conn is not None:
+            return run(conn)
+        with self.engine.connect() as c:
+            return run(c)
+
+    def iter_minutes(self) -> Iterator[Minutes]:
+        for doc_id in self.doc_ids():
+            yield self.get_minutes(doc_id)
+
+    def get_item(self, item_id: str) -> tuple[Item, str]:
+        """An item and its document id."""
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(items).where(items.c.id == item_id)).mappings().first()
+        if row is None:
+            raise NotFound(f"no item with id {item_id!r}")
+        return _item_from_row(row), row["doc_id"]
+
+    # -- audit --------------------------------------------------------------------------
+    def audit(self, conn: Connection, actor: str, action: str, target: str | None, detail: dict[str, Any]) -> None:
+        conn.execute(sa.insert(audit).values(at=now_iso(), actor=actor, action=action, target=target, detail=detail))
+
+    def audit_log(self, limit: int = 100) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(audit).order_by(audit.c.id.desc()).limit(limit)).mappings().all()
+        return [dict(r) for r in rows]
+
+
+# -- row <-> record -------------------------------------------------------------------------
+def _document_row(minutes: Minutes, source_key: str) -> dict[str, Any]:
+    doc = minutes.document
+    meeting = asdict(minutes.meeting)
+    return {
+        "id": doc.id,
+        "source_key": source_key,
+        "file_name": doc.file_name,
+        "source_path": doc.source_path,
+        "format": doc.format,
+        "content_hash": doc.content_hash,
+        "encoding": doc.encoding,
+        "text": doc.text,
+        "pages": [asdict(p) for p in doc.pages],
+        "boilerplate": [{"span": list(b.span), "label": b.label} for b in doc.boilerplate],
+        "warnings": list(doc.warnings),
+        "meta": json.loads(json.dumps(dict(doc.meta), default=str)),
+        "meeting": meeting,
+        "title": minutes.meeting.title,
+        "body": minutes.meeting.body,
+        "meeting_date": minutes.meeting.date,
+        "sdg": [tag.to_dict() for tag in minutes.sdg],
+        "agencies": [a.to_dict() for a in minutes.agencies],
+        "n_items": len(minutes.items),
+        "ingested_at": now_iso(),
+        "index_state": "pending",
+    }
+
+
+def _item_row(doc_id: str, seq: int, item: Item) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "doc_id": doc_id,
+        "seq": seq,
+        "kind": item.kind,
+        "text": item.text,
+        "start": item.span[0],
+        "end": item.span[1],
+        "by": list(item.by),
+        "to": list(item.to),
+        "due": item.due,
+        "status": item.status,
+        "sdg": [tag.to_dict() for tag in item.sdg],
+        "section": item.section,
+    }
+
+
+def sdg_from_dict(data: dict[str, Any]) -> SdgTag:
+    return SdgTag(
+        goal=int(data["goal"]),
+        score=float(data["score"]),
+        evidence=tuple(data.get("evidence") or ()),
+        targets=tuple(SdgTarget(t["target"], float(t["score"])) for t in data.get("targets") or ()),
+    )
+
+
+def _item_from_row(row: Any) -> Item:
+    return Item(
+        id=row["id"],
+        kind=row["kind"],
+        text=row["text"],
+        span=(row["start"], row["end"]),
+        by=tuple(row["by"]),
+        to=tuple(row["to"]),
+        due=row["due"],
+        status=row["status"],
+        sdg=tuple(sdg_from_dict(s) for s in row["sdg"]),
+        section=row["section"],
+    )
+
+
+def _minutes_from_rows(row: Any, item_rows: list[Any]) -> Minutes:
+    meeting_data = dict(row["meeting"])
+    participants = tuple(Participant(**p) for p in meeting_data.pop("participants", []))
+    document = Document(
+        file_name=row["file_name"],
+        text=row["text"],
+        format=row["format"],
+        content_hash=row["content_hash"],
+        source_path=row["source_path"],
+        encoding=row["encoding"],
+        pages=tuple(Page(**p) for p in row["pages"]),
+        boilerplate=tuple(Boilerplate((b["span"][0], b["span"][1]), b["label"]) for b in row["boilerplate"]),
+        warnings=tuple(row["warnings"]),
+        meta=row["meta"],
+    )
+    return Minutes(
+        document=document,
+        meeting=Meeting(**meeting_data, participants=participants),
+        items=tuple(_item_from_row(r) for r in item_rows),
+        sdg=tuple(sdg_from_dict(s) for s in row["sdg"]),
+        agencies=tuple(
+            AgencyMention(a["name"], a.get("abbr"), tuple(tuple(m) for m in a.get("mentions", [])), a.get("name_en"))  # type: ignore[misc]
+            for a in row["agencies"]
+        ),
+    )
