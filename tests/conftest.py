@@ -1,0 +1,82 @@
+"""Shared fixtures. Every test runs with the network blocked (only loopback is allowed),
+which proves prachum never reaches out at run time, and with its own temp data dir."""
+from __future__ import annotations
+
+import ipaddress
+import socket
+from pathlib import Path
+
+import pytest
+
+import prachum  # noqa: F401  (sets the offline environment switches first)
+
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+
+
+def _is_local(address: object) -> bool:
+    if isinstance(address, str):  # AF_UNIX path
+        return True
+    if isinstance(address, tuple) and address:
+        host = str(address[0])
+        if host in ("localhost", ""):
+            return True
+        try:
+            return ipaddress.ip_address(host.split("%")[0]).is_loopback
+        except ValueError:
+            return False
+    return False
+
+
+class NetworkBlocked(RuntimeError):
+    pass
+
+
+def _guarded_connect(self, address):  # type: ignore[no-untyped-def]
+    if not _is_local(address):
+        raise NetworkBlocked(f"test tried to reach the network: {address!r}")
+    return _real_connect(self, address)
+
+
+def _guarded_connect_ex(self, address):  # type: ignore[no-untyped-def]
+    if not _is_local(address):
+        raise NetworkBlocked(f"test tried to reach the network: {address!r}")
+    return _real_connect_ex(self, address)
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", _guarded_connect_ex)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "data"
+    monkeypatch.setenv("PRACHUM_DATA_DIR", str(path))
+    return path
+
+
+@pytest.fixture
+def settings(data_dir: Path):  # type: ignore[no-untyped-def]
+    from prachum.config import Settings
+
+    return Settings.from_env(data_dir)
+
+
+@pytest.fixture
+def services(settings):  # type: ignore[no-untyped-def]
+    from prachum.services import Services
+
+    return Services(settings)
+
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """../shared beside the repository (dev set, thaigov corpus); tests skip when absent."""
+    if not SHARED.exists():
+        pytest.skip("../shared is not present beside the repository")
+    return SHARED
