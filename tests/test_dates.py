@@ -161,3 +161,9 @@ def test_relative_due_needs_meeting_date():
 
 def test_due_skips_unreadable_trigger_and_finds_later_one():
     assert parse_due("ภายในหน่วยงาน ให้ส่งภายในวันที่ 31 มีนาคม 2566") == "2023-03-31"
+
+
+def test_plain_in_before_fiscal_year_is_a_deadline_unless_past():
+    assert parse_due("แผนปฏิบัติการในปีงบประมาน พ.ศ. 2566 โดย", MEETING) == "2023-09-30"  # common misspelling
+    assert parse_due("ผลการดำเนินงานในปีงบประมาณ พ.ศ. 2565", MEETING) is None
+    assert parse_due("ดำเนินการในปี พ.ศ. 2570", MEETING) is None

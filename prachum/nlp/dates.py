@@ -272,17 +272,21 @@ def find_times(text: str) -> list[TimeMatch]:
 
 # ---------------------------------------------------------------- deadlines
 
-_TRIGGER = re.compile(r"(?:(?:ให้)?แล้วเสร็จ\s*)?(?:ภายใน|ก่อน|ไม่เกิน(?:กว่า)?|ไม่ช้ากว่า)\s*")
+# A plain ใน counts only before a fiscal year (ในปีงบประมาณ พ.ศ. 2566 is how plans state their
+# deadline) and only when that year has not ended by the meeting.
+_TRIGGER = re.compile(
+    r"(?:(?:ให้)?แล้วเสร็จ\s*)?(?:ภายใน|ก่อน|ไม่เกิน(?:กว่า)?|ไม่ช้ากว่า|(?P<plain>ใน)(?=\s*(?:สิ้น)?ปีงบ))\s*"
+)
 _YEAR_TAIL = rf"(?:\s*(?:{ERA_RE}\s*)?(?P<year>\d{{4}}|\d{{2}})(?!\d))?"
 _DUE_MONTH = re.compile(rf"(?:สิ้น)?(?:เดือน)?\s*(?P<month>{THAI_MONTH_RE}){_YEAR_TAIL}")
 _DUE_FISCAL = re.compile(
-    rf"(?:สิ้น)?ปีงบ(?:ประมาณ)?\s*(?:(?P<rel>นี้|ถัดไป|หน้า)|(?:{ERA_RE}\s*)?(?P<year>\d{{4}}|\d{{2}})(?!\d))?"
+    rf"(?:สิ้น)?ปีงบ(?:ประมา[ณน])?\s*(?:(?P<rel>นี้|ถัดไป|หน้า)|(?:{ERA_RE}\s*)?(?P<year>\d{{4}}|\d{{2}})(?!\d))?"
 )
 _DUE_YEAR = re.compile(rf"(?:สิ้น)?ปี\s*(?:(?P<rel>นี้|ถัดไป|หน้า)|(?:{ERA_RE}\s*)?(?P<year>\d{{4}}|\d{{2}})(?!\d))")
 _DUE_END_OF_YEAR = re.compile(r"สิ้นปี(?!งบ)")
 _DUE_END_OF_MONTH = re.compile(rf"สิ้นเดือน(?!\s*{THAI_MONTH_RE})(?:\s*(?P<rel>นี้|ถัดไป|หน้า))?")
 _DUE_QUARTER = re.compile(
-    rf"(?:สิ้น)?ไตรมาส(?:ที่)?\s*(?P<q>[1-4])(?:\s*(?:ของ)?\s*(?P<kind>ปีงบ(?:ประมาณ)?|ปี)\s*(?:{ERA_RE}\s*)?(?P<year>\d{{4}}|\d{{2}})(?!\d))?"
+    rf"(?:สิ้น)?ไตรมาส(?:ที่)?\s*(?P<q>[1-4])(?:\s*(?:ของ)?\s*(?P<kind>ปีงบ(?:ประมา[ณน])?|ปี)\s*(?:{ERA_RE}\s*)?(?P<year>\d{{4}}|\d{{2}})(?!\d))?"
 )
 _DUE_RELATIVE = re.compile(
     r"(?:(?:ระยะ)?เวลา\s*)?(?P<n>\d{1,3})\s*(?P<unit>วันทำการ|วัน|สัปดาห์|อาทิตย์|เดือน|ปี)(?!ที่)"
@@ -398,6 +402,8 @@ def find_due(text: str, *, meeting_date: datetime.date | None = None) -> DueMatc
         found = _due_at(folded, trigger.end(), meeting_date)
         if found:
             end, due = found
+            if trigger.group("plain") and meeting_date and due < meeting_date:
+                continue
             return DueMatch(span=(trigger.start(), end), due=due, text=text[trigger.start() : end])
     return None
 
