@@ -62,15 +62,16 @@ def decode_text(data: bytes, *, file_name: str) -> tuple[str, str]:
             except UnicodeDecodeError as exc:
                 raise ReadError(f"{file_name}: starts with a {name} BOM but is not valid {name} ({exc.reason})") from None
             break
+    if text is None and b"\x00" in data[:4000]:
+        # UTF-16 without a BOM; checked before UTF-8 because UTF-16-LE Thai is all bytes < 0x80
+        utf16 = _utf16_without_bom(data)
+        if utf16 is not None:
+            text, encoding = utf16, "utf-16"
     if text is None:
         try:
             text, encoding = data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
             text = None
-    if text is None:
-        utf16 = _utf16_without_bom(data)
-        if utf16 is not None:
-            text, encoding = utf16, "utf-16"
     if text is None:
         candidate = data.decode("cp874", errors="replace")
         if _thai_share(candidate) > 0.3 and candidate.count("\ufffd") < max(3, len(candidate) // 1000):

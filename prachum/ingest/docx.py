@@ -61,9 +61,24 @@ def _numbering_formats(document) -> dict[tuple[str, int], str]:  # type: ignore[
     return formats
 
 
+def _num_pr(paragraph):  # type: ignore[no-untyped-def]
+    """The paragraph's numbering properties, set directly or inherited from its style chain
+    (Word's "List Number" / "List Bullet" styles carry numPr in the style)."""
+    p_pr = paragraph._p.pPr
+    if p_pr is not None and p_pr.numPr is not None and p_pr.numPr.numId is not None:
+        return p_pr.numPr
+    style = paragraph.style
+    while style is not None:
+        style_ppr = style.element.pPr
+        if style_ppr is not None and style_ppr.numPr is not None and style_ppr.numPr.numId is not None:
+            return style_ppr.numPr
+        style = style.base_style
+    return None
+
+
 def _list_marker(paragraph, formats, counters) -> str:  # type: ignore[no-untyped-def]
-    num_pr = paragraph._p.pPr.numPr if paragraph._p.pPr is not None else None
-    if num_pr is None or num_pr.numId is None:
+    num_pr = _num_pr(paragraph)
+    if num_pr is None:
         return ""
     num_id = str(num_pr.numId.val)
     level = int(num_pr.ilvl.val) if num_pr.ilvl is not None else 0
