@@ -1,0 +1,103 @@
+"""Fusing the lexical (BM25) and semantic (vector) rankings, and marking matched words.
+
+Two fusions are offered: reciprocal-rank fusion (robust, ignores score scales) and a
+weighted sum of per-query normalised scores (keeps how *much* better the top hits are). The
+weights depend on the query: an English question over Thai text can only match on the few
+Latin words the text contains, so BM25 gets less say there.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import numpy as np
+
+from prachum.models import Span
+
+
+@dataclass(frozen=True)
+class FusionParams:
+    method: str = "rrf"  # rrf | score
+    rrf_k: float = 60.0
+    bm25_weight: float = 1.0  # for queries with Thai words
+    dense_weight: float = 1.0
+    bm25_weight_latin: float = 0.35  # for queries written without Thai (English questions)
+    candidates: int = 100  # taken from each ranking before fusion
+
+
+def rank_lists(
+    bm25_scores: np.ndarray, allowed: np.ndarray | None, dense: list[tuple[int, float]], depth: int
+) -> tuple[list[tuple[int, float]], list[tuple[int, float]]]:
+    """Top ``depth`` BM25 rows (positive scores, allowed ones) and the allowed dense rows."""
+    scores = bm25_scores if allowed is None else np.where(allowed, bm25_scores, 0.0)
+    n_pos = int(np.count_nonzero(scores > 0))
+    lexical: list[tuple[int, float]] = []
+    if n_pos:
+        k = min(depth, n_pos)
+        top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+        top = top[np.argsort(-scores[top], kind="stable")]
+        lexical = [(int(r), float(scores[r])) for r in top if scores[r] > 0]
+    if allowed is not None:
+        dense = [(r, s) for r, s in dense if allowed[r]]
+    return lexical, dense[:depth]
+
+
+def fuse(
+    lexical: list[tuple[int, float]],
+    dense: list[tuple[int, float]],
+    params: FusionParams,
+    *,
+    latin_query: bool,
+) -> list[tuple[int, float]]:
+    """Rows by fused score, best first."""
+    w_lex = params.bm25_weight_latin if latin_query else params.bm25_weight
+    w_dense = params.dense_weight
+    fused: dict[int, float] = {}
+    if params.method == "rrf":
+        for weight, ranking in ((w_lex, lexical), (w_dense, dense)):
+            for rank, (row, _) in enumerate(ranking):
+                fused[row] = fused.get(row, 0.0) + weight / (params.rrf_k + rank + 1)
+    elif params.method == "score":
+        if lexical:
+            top = lexical[0][1] or 1.0
+            for row, score in lexical:
+                fused[row] = fused.get(row, 0.0) + w_lex * score / top
+        if dense:
+            high, low = dense[0][1], dense[-1][1]
+            spread = (high - low) or 1.0
+            for row, score in dense:
+                fused[row] = fused.get(row, 0.0) + w_dense * (score - low) / spread
+    else:
+        raise ValueError(f"fusion method {params.method!r} is not one of: rrf, score")
+    return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def overlaps_too_much(span: Span, taken: list[Span], share: float = 0.6) -> bool:
+    """True when ``span`` is mostly covered by one already returned span of the same document."""
+    for s, e in taken:
+        inter = min(span[1], e) - max(span[0], s)
+        if inter > 0 and inter >= share * min(span[1] - span[0], e - s):
+            return True
+    return False
+
+
+def snippet_html(text: str, marks: list[Span], width: int = 280) -> str:
+    """HTML-escaped ``text`` (cut to about ``width`` chars around the marks) with ``<mark>`` tags."""
+    start, end = 0, len(text)
+    if len(text) > width:
+        centre = marks[0][0] if marks else 0
+        start = max(0, min(centre - width // 4, len(text) - width))
+        end = start + width
+    parts = ["…" if start > 0 else ""]
+    position = start
+    for s, e in marks:
+        if e <= start or s >= end:
+            continue
+        s, e = max(s, start), min(e, end)
+        parts.append(html.escape(text[position:s]))
+        parts.append(f"<mark>{html.escape(text[s:e])}</mark>")
+        position = e
+    parts.append(html.escape(text[position:end]))
+    parts.append("…" if end < len(text) else "")
+    return "".join(parts)

@@ -1,0 +1,319 @@
+"""The search index: units in a SQLite catalog, vectors in Chroma, BM25 beside them, fused.
+
+Layout of ``index_dir``: ``catalog.sqlite3`` (units, embedding cache, which embedder built
+the index, generation), ``chroma/`` (PersistentClient, our own embeddings only — Chroma's
+default embedding function would download a model), ``bm25/`` (the bm25s matrix and the
+generation it reflects) and ``write.lock`` (fcntl lock held around every write).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from prachum.errors import IndexMismatch, InvalidInput, choices
+from prachum.models import ACTION_STATUSES, KINDS, Embedder, Minutes, Span
+from prachum.search.bm25 import Bm25Matrix
+from prachum.search.catalog import Catalog
+from prachum.search.hybrid import FusionParams, fuse, overlaps_too_much, rank_lists, snippet_html
+from prachum.search.query import expand_query
+from prachum.search.tokens import has_thai, mark_spans, search_tokens
+from prachum.search.units import build_units
+from prachum.search.vectors import VectorStore
+from prachum.search.view import UnitView
+
+EMBED_BATCH = 32
+FILTER_KINDS = (*KINDS, "passage")
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """What to keep. ``status`` applies to items: their action status, or the tracking
+    register's status when ``status_of`` (item id → status, a dict or a function) is given."""
+
+    kind: str | None = None  # action | recommendation | resolution | passage
+    sdg: int | None = None
+    agency: str | None = None  # Thai name, abbreviation or English name
+    body: str | None = None  # part of the meeting body's name
+    since: str | None = None  # ISO date, inclusive
+    until: str | None = None
+    status: str | None = None
+    status_of: Mapping[str, str | None] | Callable[[str], str | None] | None = field(
+        default=None, compare=False, repr=False
+    )
+
+    def __post_init__(self) -> None:
+        if self.kind is not None and self.kind not in FILTER_KINDS:
+            raise InvalidInput(f"kind: {choices(self.kind, FILTER_KINDS)}")
+        if self.sdg is not None and not (isinstance(self.sdg, int) and 1 <= self.sdg <= 17):
+            raise InvalidInput(f"sdg {self.sdg!r} is not a goal number 1–17")
+        for name in ("since", "until"):
+            value = getattr(self, name)
+            if value is not None:
+                try:
+                    date.fromisoformat(value)
+                except (TypeError, ValueError):
+                    raise InvalidInput(f"{name} {value!r} is not a date (YYYY-MM-DD)") from None
+        if self.status is not None and self.status_of is None and self.status not in ACTION_STATUSES:
+            raise InvalidInput(f"status: {choices(self.status, ACTION_STATUSES)}")
+
+    @property
+    def active(self) -> bool:
+        return any(
+            v is not None
+            for v in (self.kind, self.sdg, self.agency, self.body, self.since, self.until, self.status)
+        )
+
+    def status_for(self, item_id: str, own: str | None) -> str | None:
+        if self.status_of is None:
+            return own
+        if callable(self.status_of):
+            return self.status_of(item_id)
+        return self.status_of.get(item_id, own)
+
+
+@dataclass(frozen=True)
+class Hit:
+    doc_id: str
+    doc: str  # file name
+    span: Span
+    text: str
+    score: float
+    kind: str | None
+    item_id: str | None
+    meeting_date: str | None
+    snippet_html: str = ""
+    highlights: tuple[Span, ...] = ()  # relative to ``text``
+    body: str | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "doc": self.doc,
+            "doc_id": self.doc_id,
+            "span": list(self.span),
+            "text": self.text,
+            "score": round(self.score, 6),
+            "kind": self.kind,
+            "item_id": self.item_id,
+            "meeting_date": self.meeting_date,
+            "body": self.body,
+            "highlights": [list(h) for h in self.highlights],
+            "snippet_html": self.snippet_html,
+        }
+
+
+class SearchIndex:
+    def __init__(self, index_dir: Path, embedder: Embedder, *, fusion: FusionParams | None = None) -> None:
+        self.index_dir = Path(index_dir)
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        self.embedder = embedder
+        self.fusion = fusion or FusionParams()
+        self.catalog = Catalog(self.index_dir / "catalog.sqlite3")
+        self.vectors = VectorStore(self.index_dir / "chroma")
+        self._lock_path = self.index_dir / "write.lock"
+        self._thread_lock = threading.RLock()
+        self._lock_depth = 0
+        self._lock_file = None
+        self._view: UnitView | None = None
+        self._bm25: Bm25Matrix | None = None
+
+    # -- locking ------------------------------------------------------------------------------
+    @contextmanager
+    def write_lock(self) -> Iterator[None]:
+        """Exclusive across processes (fcntl) and threads; re-entrant within one holder."""
+        with self._thread_lock:
+            if self._lock_depth == 0:
+                self._lock_file = open(self._lock_path, "a+")  # noqa: SIM115 - held across the block
+                fcntl.flock(self._lock_file, fcntl.LOCK_EX)
+            self._lock_depth += 1
+            try:
+                yield
+            finally:
+                self._lock_depth -= 1
+                if self._lock_depth == 0 and self._lock_file is not None:
+                    fcntl.flock(self._lock_file, fcntl.LOCK_UN)
+                    self._lock_file.close()
+                    self._lock_file = None
+
+    # -- embedder bookkeeping -----------------------------------------------------------------
+    def _check_embedder(self, *, claim: bool) -> None:
+        built_by = self.catalog.get_meta("embedder")
+        if built_by is None:
+            if claim:
+                self.catalog.set_meta("embedder", self.embedder.name)
+                self.catalog.set_meta("dim", str(self.embedder.dim))
+            return
+        if built_by != self.embedder.name:
+            raise IndexMismatch(
+                f"the search index was built with embedder {built_by!r}, not {self.embedder.name!r}: "
+                "run `prachum reindex` to rebuild it"
+            )
+
+    # -- writing ------------------------------------------------------------------------------
+    def replace_document(self, minutes: Minutes) -> int:
+        """Index one document's items and passages in place of any earlier units of it."""
+        units = build_units(minutes)
+        tokens = [search_tokens(u.text) for u in units]
+        with self.write_lock():
+            self._check_embedder(claim=True)
+            vectors = self._embed_units([u.content_hash for u in units], [u.text for u in units])
+            old = self.catalog.doc_uids(minutes.id)
+            self.vectors.delete(old)
+            self.catalog.replace_units(minutes.id, units, tokens)
+            self.vectors.add([u.uid for u in units], vectors, [u.doc_id for u in units])
+        return len(units)
+
+    def remove_document(self, doc_id: str) -> None:
+        with self.write_lock():
+            self.vectors.delete(self.catalog.doc_uids(doc_id))
+            self.catalog.delete_doc(doc_id)
+            self.catalog.prune_vectors()
+
+    def clear(self) -> None:
+        """Drop everything, including which embedder built the index (ready for a rebuild)."""
+        with self.write_lock():
+            self.vectors.reset()
+            self.catalog.clear()
+        self._view = None
+        self._bm25 = None
+
+    def _embed_units(self, hashes: list[str], texts: list[str]) -> np.ndarray:
+        dim = self.embedder.dim
+        cached = self.catalog.cached_vectors(hashes, dim)
+        missing = {h: t for h, t in zip(hashes, texts, strict=True) if h not in cached}
+        todo = list(missing.items())
+        fresh: dict[str, np.ndarray] = {}
+        for i in range(0, len(todo), EMBED_BATCH):
+            batch = todo[i : i + EMBED_BATCH]
+            for (h, _), vector in zip(
+                batch, self.embedder.embed_passages([t for _, t in batch]), strict=True
+            ):
+                fresh[h] = vector
+        if fresh:
+            self.catalog.cache_vectors(fresh)
+        cached.update(fresh)
+        out = np.zeros((len(hashes), dim), dtype=np.float32)
+        for row, h in enumerate(hashes):
+            out[row] = cached[h]
+        return out
+
+    # -- reading ------------------------------------------------------------------------------
+    def indexed_doc_ids(self) -> set[str]:
+        return self.catalog.doc_ids()
+
+    def _refresh(self) -> tuple[UnitView, Bm25Matrix]:
+        """The in-memory view and BM25 matrix, reloaded when another write happened."""
+        generation = self.catalog.generation()
+        if self._view is None or self._view.generation != generation or self._bm25 is None:
+            view = UnitView(self.catalog.unit_rows(), generation)
+            folder = self.index_dir / "bm25"
+            bm25 = Bm25Matrix.load(folder, generation)
+            if bm25 is None or bm25.n_rows != len(view):
+                bm25 = Bm25Matrix.build(self.catalog.token_lists())
+                if bm25.n_rows == len(view):
+                    with self.write_lock():
+                        if self.catalog.generation() == generation:
+                            bm25.save(folder, generation)
+            self._view, self._bm25 = view, bm25
+        return self._view, self._bm25
+
+    def search(self, query: str, *, limit: int = 10, filters: SearchFilters | None = None) -> list[Hit]:
+        return self.search_many([query], limit=limit, filters=filters)[0]
+
+    def search_many(
+        self, queries: Sequence[str], *, limit: int = 10, filters: SearchFilters | None = None
+    ) -> list[list[Hit]]:
+        """Hybrid search for several queries at once (their embeddings are computed in one batch)."""
+        if limit < 1:
+            raise InvalidInput(f"limit {limit} must be at least 1")
+        queries = [q.strip() for q in queries]
+        if not any(queries):
+            raise InvalidInput("empty search query")
+        self._check_embedder(claim=False)
+        view, bm25 = self._refresh()
+        if len(view) == 0:
+            return [[] for _ in queries]
+        allowed = view.mask(filters) if filters is not None and filters.active else None
+        if allowed is not None and not allowed.any():
+            return [[] for _ in queries]
+        depth = max(self.fusion.candidates, limit * 3)
+        expanded = [expand_query(q) for q in queries]
+        q_vectors = self.embedder.embed_queries([q or " " for q in queries])
+        dense_lists = self._dense(q_vectors, depth, view, allowed)
+        results = []
+        for query, extra, dense in zip(queries, expanded, dense_lists, strict=True):
+            if not query:
+                results.append([])
+                continue
+            words = search_tokens(query) + [t for text in extra for t in search_tokens(text)]
+            lexical, dense = rank_lists(bm25.scores(words), allowed, dense, depth)
+            fused = fuse(lexical, dense, self.fusion, latin_query=not has_thai(query))
+            results.append(self._hits(view, fused, words, limit))
+        return results
+
+    def _dense(
+        self, q_vectors: np.ndarray, depth: int, view: UnitView, allowed: np.ndarray | None
+    ) -> list[list[tuple[int, float]]]:
+        """Nearest units per query as (row, cosine): Chroma's HNSW when unfiltered, else exact
+        scores over the allowed rows (Chroma's ``where`` is an order of magnitude slower)."""
+        if allowed is None:
+            found = self.vectors.nearest(q_vectors, depth)
+            return [[(view.row_of[uid], sim) for uid, sim in hits if uid in view.row_of] for hits in found]
+        matrix = view.matrix(self._load_matrix)
+        rows = np.flatnonzero(allowed)
+        scores = matrix[rows] @ q_vectors.T if len(rows) < len(view) // 4 else (matrix @ q_vectors.T)[rows]
+        out = []
+        for column in scores.T:
+            k = min(depth, len(rows))
+            top = np.argpartition(-column, k - 1)[:k] if k < len(rows) else np.arange(len(rows))
+            top = top[np.argsort(-column[top], kind="stable")]
+            out.append([(int(rows[t]), float(column[t])) for t in top])
+        return out
+
+    def _load_matrix(self, hashes: list[str]) -> np.ndarray:
+        dim = self.embedder.dim
+        cached = self.catalog.cached_vectors(hashes, dim)
+        matrix = np.zeros((len(hashes), dim), dtype=np.float32)
+        for row, h in enumerate(hashes):
+            vector = cached.get(h)
+            if vector is not None:
+                matrix[row] = vector
+        return matrix
+
+    def _hits(
+        self, view: UnitView, fused: Iterable[tuple[int, float]], words: list[str], limit: int
+    ) -> list[Hit]:
+        hits: list[Hit] = []
+        taken: dict[str, list[Span]] = {}
+        for row, score in fused:
+            unit = view.unit(row)
+            spans = taken.setdefault(unit.doc_id, [])
+            if overlaps_too_much(unit.span, spans):
+                continue
+            spans.append(unit.span)
+            marks = mark_spans(unit.text, set(words))
+            hits.append(
+                Hit(
+                    doc_id=unit.doc_id,
+                    doc=unit.doc,
+                    span=unit.span,
+                    text=unit.text,
+                    score=score,
+                    kind=unit.kind,
+                    item_id=unit.item_id,
+                    meeting_date=unit.meeting_date,
+                    snippet_html=snippet_html(unit.text, marks),
+                    highlights=tuple(marks),
+                    body=unit.body,
+                )
+            )
+            if len(hits) >= limit:
+                break
+        return hits

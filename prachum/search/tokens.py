@@ -1,0 +1,146 @@
+"""Search tokens: the words BM25 indexes and queries are matched on.
+
+Uses the project's tokenizer (`prachum.nlp.tokenize`, newmm with the gazetteer's names)
+when it is installed, else pythainlp's newmm directly. Tokens are folded so that surface
+variants meet: lower case, Thai digits as Arabic digits, punctuation-only tokens and Thai
+stop words dropped, trailing dots of abbreviations removed (``มท.`` and ``มท`` match).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_WORDISH = re.compile(r"[0-9A-Za-z\u0e01-\u0e4e\u0e50-\u0e59]")
+_LATIN_WORDS = re.compile(r"[A-Za-z0-9]+(?:[-'][A-Za-z0-9]+)*")
+_THAI = re.compile(r"[\u0e01-\u0e4e]")
+# Few English stop words: queries are often English questions over Thai text, where only
+# content words (names, acronyms) can match.
+_EN_STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "how",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "that",
+        "the",
+        "their",
+        "this",
+        "to",
+        "was",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "why",
+        "will",
+        "with",
+    ]
+)
+
+
+@lru_cache(maxsize=1)
+def _word_tokenizer():
+    try:
+        from prachum.nlp.tokenize import tokenize  # the colleague's newmm + gazetteer tokenizer
+
+        return tokenize
+    except ImportError:
+        from pythainlp.tokenize import word_tokenize
+
+        def tokenize(text: str) -> list[str]:
+            return word_tokenize(text, engine="newmm", keep_whitespace=False)
+
+        return tokenize
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    try:
+        from prachum.nlp.tokenize import THAI_STOPWORDS
+
+        thai = frozenset(THAI_STOPWORDS)
+    except ImportError:
+        from pythainlp.corpus import thai_stopwords
+
+        thai = frozenset(thai_stopwords())
+    return thai | _EN_STOPWORDS
+
+
+def has_thai(text: str) -> bool:
+    return _THAI.search(text) is not None
+
+
+def fold(token: str) -> str:
+    """The matching form of one token ('' when it carries no word)."""
+    token = token.strip().translate(_THAI_DIGITS).lower().rstrip(".")
+    if not token or not _WORDISH.search(token):
+        return ""
+    return token
+
+
+def _raw_tokens(text: str) -> Iterable[str]:
+    # Latin runs are split on their own (newmm glues "SDGs)" or "e-mail" oddly); Thai runs go
+    # through the word tokenizer.
+    tokenize = _word_tokenizer()
+    position = 0
+    for match in _LATIN_WORDS.finditer(text):
+        if match.start() > position:
+            yield from tokenize(text[position : match.start()])
+        yield match.group()
+        position = match.end()
+    if position < len(text):
+        yield from tokenize(text[position:])
+
+
+def search_tokens(text: str, *, keep_stopwords: bool = False) -> list[str]:
+    """Folded word tokens of ``text`` for BM25 (stop words removed unless asked to keep them)."""
+    stop = frozenset() if keep_stopwords else stopwords()
+    out = []
+    for raw in _raw_tokens(text):
+        token = fold(raw)
+        if token and token not in stop:
+            out.append(token)
+    return out
+
+
+def mark_spans(text: str, words: Iterable[str]) -> list[tuple[int, int]]:
+    """Spans of ``text`` whose folded tokens are among ``words`` (for highlighting hits)."""
+    wanted = {w for w in words if w}
+    if not wanted:
+        return []
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for raw in _raw_tokens(text):
+        start = text.find(raw, position)
+        if start < 0:
+            continue
+        end = start + len(raw)
+        position = end
+        if fold(raw) in wanted:
+            if spans and spans[-1][1] >= start - 1 and text[spans[-1][1] : start].strip() == "":
+                spans[-1] = (spans[-1][0], end)  # join neighbouring matched words into one mark
+            else:
+                spans.append((start, end))
+    return spans

@@ -1,0 +1,80 @@
+"""Vectors in a Chroma PersistentClient collection (cosine space), always with our embeddings.
+
+Chroma's HNSW answers an unfiltered top-k in a few milliseconds at 100k units, but its
+``where`` filters cost 60–100 ms there (bench/search.py). Filtered queries therefore do not
+go through Chroma: the index scores the allowed rows exactly with numpy instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+COLLECTION = "prachum_units"
+
+
+@lru_cache(maxsize=16)
+def _client(path: str):
+    import chromadb
+
+    # one client per folder and process: Chroma refuses a second one with other settings
+    return chromadb.PersistentClient(
+        path=path, settings=chromadb.Settings(anonymized_telemetry=False, allow_reset=True)
+    )
+
+
+class VectorStore:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._collection = None
+
+    @property
+    def collection(self):
+        if self._collection is None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._collection = _client(str(self.folder)).get_or_create_collection(
+                COLLECTION, metadata={"hnsw:space": "cosine"}, embedding_function=None
+            )
+        return self._collection
+
+    def add(self, uids: Sequence[str], vectors: np.ndarray, doc_ids: Sequence[str]) -> None:
+        if not uids:
+            return
+        step = max(1, min(5000, _client(str(self.folder)).get_max_batch_size()))
+        for i in range(0, len(uids), step):
+            self.collection.upsert(
+                ids=list(uids[i : i + step]),
+                embeddings=vectors[i : i + step],
+                metadatas=[{"doc_id": d} for d in doc_ids[i : i + step]],
+            )
+
+    def delete(self, uids: Sequence[str]) -> None:
+        for i in range(0, len(uids), 5000):
+            self.collection.delete(ids=list(uids[i : i + 5000]))
+
+    def reset(self) -> None:
+        client = _client(str(self.folder))
+        if COLLECTION in {getattr(c, "name", c) for c in client.list_collections()}:
+            client.delete_collection(COLLECTION)
+        self._collection = None
+
+    def count(self) -> int:
+        return int(self.collection.count())
+
+    def nearest(self, q_vectors: np.ndarray, k: int) -> list[list[tuple[str, float]]]:
+        """For each query: (uid, cosine similarity) of its ``k`` nearest units, best first."""
+        total = self.count()
+        if total == 0 or len(q_vectors) == 0:
+            return [[] for _ in range(len(q_vectors))]
+        result = self.collection.query(
+            query_embeddings=np.asarray(q_vectors, dtype=np.float32),
+            n_results=min(k, total),
+            include=["distances"],
+        )
+        return [
+            [(uid, 1.0 - float(dist)) for uid, dist in zip(ids, dists, strict=True)]
+            for ids, dists in zip(result["ids"], result["distances"], strict=True)
+        ]
