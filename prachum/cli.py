@@ -23,7 +23,9 @@ app = typer.Typer(
 )
 
 # Each area adds its commands with `register(app)`; listed here once.
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = [
+    "prachum.cli_admin",
+]
 
 
 class DocsFormat(StrEnum):
