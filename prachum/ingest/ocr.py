@@ -1,0 +1,305 @@
+"""Thai OCR of page images with Tesseract (``tha+eng``) through pytesseract.
+
+One page at a time: the image is deskewed and binarised (Pillow + numpy), Tesseract runs once
+per page (``--psm 4``) writing both its plain text (for its own word spacing) and its TSV
+(for word boxes and confidences), the words are laid out again line by line so that every
+word keeps the (start, end) of its text and its box on the page image, and the Thai is
+repaired (sara am, mark order) with the offsets carried along. Pages run in a thread pool
+bounded by the cores (each Tesseract is a separate process, limited to one thread).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from prachum.errors import ReadError
+from prachum.ingest.pdf_repair import repair_thai_text
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+OCR_LANG = "tha+eng"
+OCR_DPI = 300
+LOW_CONFIDENCE = 70.0  # mean word confidence under which a page is flagged
+_NOISE_LINE_CONFIDENCE = 45.0  # lines made of stray marks and specks score below this
+
+Box = tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class OcrPage:
+    """The text Tesseract read on one page image, with word boxes keyed by text offsets."""
+
+    text: str
+    words: tuple[tuple[int, int, int, int, int, int], ...] = ()  # (start, end, x0, y0, x1, y1)
+    confidence: float | None = None  # mean word confidence 0-100, weighted by characters
+    size: tuple[int, int] = (0, 0)  # image width, height in pixels
+    skew: float = 0.0  # degrees the page was rotated back by
+    fixes: dict[str, int] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=1)
+def tesseract_languages() -> frozenset[str]:
+    """The languages the installed Tesseract can read; ReadError when it is missing."""
+    import pytesseract
+
+    try:
+        return frozenset(pytesseract.get_languages(config=""))
+    except (pytesseract.TesseractNotFoundError, OSError) as exc:
+        raise ReadError("ไม่พบโปรแกรม tesseract สำหรับ OCR (ติดตั้ง tesseract-ocr และ tesseract-ocr-tha)") from exc
+
+
+def check_ocr_available(lang: str = OCR_LANG) -> None:
+    missing = [code for code in lang.split("+") if code not in tesseract_languages()]
+    if missing:
+        raise ReadError(f"tesseract ไม่มีข้อมูลภาษา {', '.join(missing)} สำหรับ OCR (ติดตั้ง tesseract-ocr-tha)")
+
+
+# --- image preparation -------------------------------------------------------------------
+
+
+def otsu_threshold(gray: Image.Image) -> int:
+    """Otsu's threshold of an 8-bit grayscale image (the level that best splits ink from paper)."""
+    import numpy as np
+
+    hist = np.asarray(gray.histogram()[:256], dtype=np.float64)
+    total = hist.sum()
+    if total == 0:
+        return 128
+    levels = np.arange(256)
+    weight_bg = np.cumsum(hist)
+    weight_fg = total - weight_bg
+    mean_cum = np.cumsum(hist * levels)
+    mean_bg = mean_cum / np.maximum(weight_bg, 1)
+    mean_fg = (mean_cum[-1] - mean_cum) / np.maximum(weight_fg, 1)
+    between = weight_bg * weight_fg * (mean_bg - mean_fg) ** 2
+    return int(np.argmax(between))
+
+
+def estimate_skew(gray: Image.Image, max_angle: float = 5.0) -> float:
+    """The rotation (degrees, counter-clockwise) that makes text lines horizontal.
+
+    Projection profiles: on a downscaled ink mask, the angle whose row sums vary the most is
+    the one where lines of text line up with pixel rows. Coarse 0.5° search, then 0.1°.
+    """
+    import numpy as np
+    from PIL import Image
+
+    scale = 1000 / max(gray.size)
+    small = gray.resize((max(1, int(gray.width * scale)), max(1, int(gray.height * scale))), Image.BILINEAR)
+    threshold = otsu_threshold(small)
+    ink = small.point(lambda v: 255 if v < threshold else 0)
+
+    def score(angle: float) -> float:
+        rows = np.asarray(ink.rotate(angle, resample=Image.NEAREST, fillcolor=0), dtype=np.float64).sum(
+            axis=1
+        )
+        return float(np.var(np.diff(rows)))
+
+    best = max((a / 2 for a in range(int(-2 * max_angle), int(2 * max_angle) + 1)), key=score)
+    fine = max((best + a / 10 for a in range(-5, 6)), key=score)
+    return round(fine, 2) if abs(fine) >= 0.1 else 0.0
+
+
+def to_gray(image: Image.Image) -> Image.Image:
+    """8-bit grayscale; transparent areas become paper white (not black, as plain convert does)."""
+    from PIL import Image
+
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(paper, rgba).convert("L")
+    return image.convert("L")
+
+
+def prepare_image(image: Image.Image) -> tuple[Image.Image, float]:
+    """Grayscale, upscale small photos, deskew and binarise a page image for Tesseract."""
+    from PIL import Image, ImageOps
+
+    gray = to_gray(ImageOps.exif_transpose(image))
+    if max(gray.size) < 1800:  # a phone snapshot or a low-dpi scan: Thai marks need pixels
+        factor = 2
+        gray = gray.resize((gray.width * factor, gray.height * factor), Image.LANCZOS)
+    angle = estimate_skew(gray)
+    if angle:
+        gray = gray.rotate(angle, resample=Image.BICUBIC, expand=True, fillcolor=255)
+    threshold = otsu_threshold(gray)
+    return gray.point(lambda v: 255 if v > threshold else 0), angle
+
+
+def ink_share(image: Image.Image) -> float:
+    """Share of dark pixels on a small copy of the page: 0 for a blank page."""
+    import numpy as np
+
+    small = to_gray(image)
+    small.thumbnail((400, 400))
+    pixels = np.asarray(small)
+    return float((pixels < 128).mean()) if pixels.size else 0.0
+
+
+# --- running Tesseract -------------------------------------------------------------------
+
+
+@dataclass
+class _Word:
+    text: str
+    box: Box
+    conf: float
+
+
+def _read_tsv(tsv: str) -> dict[tuple[int, int, int], list[_Word]]:
+    """Words of a Tesseract TSV grouped by (block, paragraph, line), in reading order."""
+    lines: dict[tuple[int, int, int], list[_Word]] = {}
+    for row in tsv.splitlines()[1:]:
+        cols = row.split("\t")
+        if len(cols) < 12 or cols[0] != "5" or not cols[11].strip():
+            continue
+        left, top, width, height = (int(v) for v in cols[6:10])
+        key = (int(cols[2]), int(cols[3]), int(cols[4]))
+        word = _Word(cols[11].strip(), (left, top, left + width, top + height), float(cols[10]))
+        lines.setdefault(key, []).append(word)
+    return lines
+
+
+def _place_words(words: list[_Word], line_text: str | None) -> tuple[str, list[tuple[int, int]]]:
+    """Lay one line's words out as text; spacing from Tesseract's own text line when it agrees."""
+    if line_text is not None and line_text.replace(" ", "") == "".join(w.text for w in words):
+        spans, pos = [], 0
+        for word in words:
+            while line_text[pos] == " ":
+                pos += 1
+            spans.append((pos, pos + len(word.text)))
+            pos += len(word.text)
+        return line_text, spans
+    # fall back to gaps: a space where the gap is wider than a third of the line height
+    height = max(1, max(w.box[3] for w in words) - min(w.box[1] for w in words))
+    text, spans = "", []
+    for i, word in enumerate(words):
+        if i and word.box[0] - words[i - 1].box[2] > height / 3:
+            text += " "
+        spans.append((len(text), len(text) + len(word.text)))
+        text += word.text
+    return text, spans
+
+
+def _is_noise(words: list[_Word]) -> bool:
+    """A 'line' of stray tone marks, specks and rule lines that Tesseract read on its own."""
+    letters = sum(1 for w in words for c in w.text if c.isalnum())
+    chars = sum(len(w.text) for w in words)
+    mean = sum(w.conf for w in words) / len(words)
+    return mean < _NOISE_LINE_CONFIDENCE or (letters < chars / 2 and mean < 75)
+
+
+def _assemble(
+    lines: dict[tuple[int, int, int], list[_Word]], txt: str
+) -> tuple[str, list[tuple[int, int, _Word]]]:
+    """The page text (lines joined by newlines, paragraphs by a blank line) and placed words."""
+    txt_lines = [line for line in txt.splitlines() if line.strip()]
+    cursor = 0
+    parts: list[str] = []
+    placed: list[tuple[int, int, _Word]] = []
+    offset = 0
+    paragraph = None
+    for key, words in lines.items():
+        joined = "".join(w.text for w in words)
+        line_text = None
+        for k in range(cursor, min(cursor + 4, len(txt_lines))):  # resync after a skipped line
+            if txt_lines[k].replace(" ", "") == joined:
+                line_text, cursor = txt_lines[k].strip(), k + 1
+                break
+        if _is_noise(words):
+            continue
+        text, spans = _place_words(words, line_text)
+        if parts:
+            separator = "\n" if key[:2] == paragraph else "\n\n"
+            parts.append(separator)
+            offset += len(separator)
+        paragraph = key[:2]
+        parts.append(text)
+        placed.extend((offset + s, offset + e, w) for (s, e), w in zip(spans, words, strict=True))
+        offset += len(text)
+    return "".join(parts), placed
+
+
+def ocr_image(image: Image.Image, *, lang: str = OCR_LANG, psm: int = 4, dpi: int = OCR_DPI) -> OcrPage:
+    """OCR one page image. Word boxes are in the pixels of the prepared (deskewed) image."""
+    import pytesseract
+
+    check_ocr_available(lang)
+    prepared, angle = prepare_image(image)
+    with tempfile.TemporaryDirectory(prefix="prachum-ocr-") as tmp:
+        source = Path(tmp) / "page.png"
+        prepared.save(source, dpi=(dpi, dpi))
+        base = str(Path(tmp) / "out")
+        try:
+            pytesseract.pytesseract.run_tesseract(
+                str(source), base, extension="txt", lang=lang,
+                config=f"--psm {psm} --dpi {dpi} -c tessedit_create_tsv=1",
+            )  # fmt: skip
+        except pytesseract.TesseractError as exc:
+            raise ReadError(f"tesseract อ่านภาพไม่สำเร็จ: {str(exc.message).strip()[:200]}") from exc
+        txt = Path(base + ".txt").read_text(encoding="utf-8", errors="replace")
+        tsv = Path(base + ".tsv").read_text(encoding="utf-8", errors="replace")
+    raw, placed = _assemble(_read_tsv(tsv), txt)
+    repaired = repair_thai_text(raw, drop_orphan_marks=True)
+    words, weighted, chars = [], 0.0, 0
+    for start, end, word in placed:
+        new_start, new_end = repaired.from_source(start, end)
+        if new_end <= new_start:
+            continue  # the word was only noise marks
+        words.append((new_start, new_end, *word.box))
+        weighted += word.conf * (new_end - new_start)
+        chars += new_end - new_start
+    return OcrPage(
+        text=repaired.text,
+        words=tuple(words),
+        confidence=round(weighted / chars, 1) if chars else None,
+        size=prepared.size,
+        skew=angle,
+        fixes=dict(repaired.fixes),
+    )
+
+
+def ocr_workers() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+def ocr_many(
+    images: Iterable[Image.Image | None],
+    *,
+    lang: str = OCR_LANG,
+) -> Iterator[OcrPage | None]:
+    """OCR a stream of page images in a pool bounded by the cores, results in input order.
+
+    ``images`` is consumed lazily (at most two pages per worker are held in memory, so a long
+    scan is never rendered all at once); a ``None`` stands for a page that needs no OCR and
+    yields ``None``.
+    """
+    workers = ocr_workers()
+    if workers > 1:
+        # several Tesseracts side by side: each single-threaded, or they fight for the cores
+        os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    pending: list[Future[OcrPage] | None] = []
+    done = 0
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="prachum-ocr") as pool:
+        for image in images:
+            pending.append(None if image is None else pool.submit(ocr_image, image, lang=lang))
+            while len([f for f in pending[done:] if f is not None]) >= 2 * workers:
+                yield _take(pending, done)
+                done += 1
+        while done < len(pending):
+            yield _take(pending, done)
+            done += 1
+
+
+def _take(pending: list[Future[OcrPage] | None], index: int) -> OcrPage | None:
+    future = pending[index]
+    pending[index] = None  # free the image and result once handed over
+    return None if future is None else future.result()
