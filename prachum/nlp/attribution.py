@@ -1,0 +1,188 @@
+"""Who made an item (by) and who must act on it (to).
+
+Agencies come from the colleague's gazetteer matcher (`prachum.nlp.entities.find_agencies`)
+when it is available; names it does not know are found from the lexicons in
+``corpus/lexicons/`` (agency_heads, addressees, name_breaks), which is also the fallback when
+the gazetteer is not installed. Speakers are the words before a speaker verb, without
+discourse words in front (ในการนี้, อนึ่ง, โดย …) and with "ผู้แทน X" read as X.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from prachum.models import Span
+from prachum.nlp.cues import _alternation, _rows, load_cues
+
+_ABBR_STOP = {
+    "พ.ศ.",
+    "ค.ศ.",
+    "น.",
+    "ร.ต.",
+    "ดร.",
+    "ผอ.",
+    "ฯลฯ",
+    "จ.",
+    "อ.",
+    "ต.",
+    "ม.",
+    "ถ.",
+    "ร.ศ.",
+    "พ.ต.ท.",
+    "พ.ต.อ.",
+}
+_MONTH_ABBR = {
+    "ม.ค.",
+    "ก.พ.",
+    "มี.ค.",
+    "เม.ย.",
+    "พ.ค.",
+    "มิ.ย.",
+    "ก.ค.",
+    "ส.ค.",
+    "ก.ย.",
+    "ต.ค.",
+    "พ.ย.",
+    "ธ.ค.",
+}
+_ABBR = re.compile(r"(?<![ก-๙A-Za-z.])(?:[ก-ฮ][ก-๙]{0,4}\.){1,4}(?![ก-๙])")
+
+
+@dataclass(frozen=True)
+class AgencyHit:
+    span: Span
+    name: str  # canonical Thai name (or the surface when unknown)
+    abbr: str | None
+    surface: str
+    name_en: str | None = None
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    heads = sorted((r[0] for r in _rows("agency_heads.txt")), key=len, reverse=True)
+    addressees = sorted((r[0] for r in _rows("addressees.txt")), key=len, reverse=True)
+    prefixes = _alternation("speaker_prefixes.txt")
+    return (
+        re.compile(r"(?:" + "|".join(map(re.escape, heads)) + r")[ก-๙]+"),
+        re.compile(r"(?:ทุก\s?)?(" + "|".join(map(re.escape, addressees)) + r")"),
+        re.compile(r"(?:" + _alternation("name_breaks.txt") + r")"),
+        re.compile(rf"^(?:(?:{prefixes})\s?)+"),
+        re.compile(rf"(?:{_alternation('speaker_verbs.txt')}|{load_cues().speech_verb.pattern})"),
+    )
+
+
+def cut_name(run: str) -> str:
+    """A name written flush against its verb: keep the name (after at least its first 4 characters)."""
+    breaks = _patterns()[2]
+    m = breaks.search(run, 4)
+    return run[: m.start()] if m else run
+
+
+def _fallback_agencies(text: str) -> list[AgencyHit]:
+    full = _patterns()[0]
+    hits = []
+    pos = 0
+    while m := full.search(text, pos):
+        name = cut_name(m.group(0))
+        abbr = re.match(r"\s(?:[ก-ฮ]{1,4}\.){1,3}(?![ก-๙])", text[m.end() :]) if name == m.group(0) else None
+        if abbr:  # "สำนักงาน ก.พ."
+            name += abbr.group(0)
+        hits.append(AgencyHit((m.start(), m.start() + len(name)), name, None, name))
+        pos = m.start() + len(name)
+    for m in _ABBR.finditer(text):
+        surface = m.group(0)
+        if surface in _ABBR_STOP or (surface in _MONTH_ABBR and re.match(r"\s?[0-9๐-๙]", text[m.end() :])):
+            continue
+        hits.append(AgencyHit(m.span(), surface, surface, surface))
+    return hits
+
+
+def find_agency_hits(text: str, gazetteer: object | None = None) -> list[AgencyHit]:
+    """Agency mentions in ``text``: the gazetteer's first, then fallback names that do not overlap them."""
+    hits: list[AgencyHit] = []
+    try:
+        from prachum.nlp.entities import find_agencies
+        from prachum.nlp.gazetteer import load_gazetteer
+    except ImportError:  # the colleague's matcher has not landed: lexicon fallback only
+        find_agencies = None  # type: ignore[assignment]
+    if find_agencies is not None:
+        gaz = gazetteer if gazetteer is not None else load_gazetteer()
+        for m in find_agencies(text, gaz):
+            a = m.agency
+            hits.append(AgencyHit(tuple(m.span), a.name, a.abbr, m.surface, getattr(a, "name_en", None)))
+    taken = [h.span for h in hits]
+    for h in _fallback_agencies(text):
+        if not any(s < h.span[1] and h.span[0] < e for s, e in taken):
+            hits.append(h)
+            taken.append(h.span)
+    return sorted(hits, key=lambda h: h.span)
+
+
+def _hit_at(hits: list[AgencyHit], pos: int, slack: int = 0) -> AgencyHit | None:
+    best = None
+    for h in hits:
+        if pos <= h.span[0] <= pos + slack and (best is None or h.span[0] < best.span[0]):
+            best = h
+    return best
+
+
+def name_at(text: str, pos: int, hits: list[AgencyHit]) -> tuple[str, int] | None:
+    """The agency, position or group named at ``pos`` (after an optional ทุก), and where it ends."""
+    skip = re.match(r"\s*(?:ทุก\s?|แก่\s?|ไปยัง\s?)?", text[pos:])
+    start = pos + (skip.end() if skip else 0)
+    hit = _hit_at(hits, start, 1)
+    addr = _patterns()[1].match(text, start)
+    if hit and (addr is None or hit.span[1] >= addr.end()):
+        return (hit.name if hit.abbr else hit.surface), hit.span[1]
+    if addr:
+        return addr.group(1), addr.end()
+    return None
+
+
+def addressees(text: str, span: Span, hits: list[AgencyHit]) -> list[str]:
+    """Who a directive inside ``text[span]`` is addressed to: "ให้ X", "มอบหมายให้ X ร่วมกับ Y", "ขอให้ X"."""
+    cues = load_cues()
+    out: list[str] = []
+    for m in cues.directive.finditer(text, span[0], span[1]):
+        found = name_at(text, m.end(), hits)
+        if not found:
+            continue
+        name, end = found
+        out.append(name)
+        while partner := re.match(r"\s?(?:ร่วมกับ|และ|กับ)\s?", text[end : span[1]]):
+            more = name_at(text, end + partner.end(), hits)
+            if not more:
+                break
+            out.append(more[0])
+            end = more[1]
+        break  # the first directive names the addressees; later ones are sub-steps
+    return list(dict.fromkeys(out))
+
+
+def clean_speaker(text: str, span: Span, hits: list[AgencyHit]) -> str | None:
+    """The speaker named in ``text[span]`` (the words before a speaker verb)."""
+    start, end = span
+    raw = text[start:end]
+    m = _patterns()[3].match(raw)
+    if m:
+        start += m.end()
+    raw = text[start:end].strip()
+    raw = re.sub(r"\s?(?:ได้|จึง|ยัง|ก็)$", "", raw).strip()
+    if not raw or len(raw) > 90:
+        return None
+    inside = [h for h in hits if start <= h.span[0] and h.span[1] <= end]
+    rep = re.match(r"ผู้แทน(?:จาก)?\s?", raw)
+    if inside and (rep or inside[0].span[0] - start <= 2):
+        h = inside[0]
+        return h.name if h.abbr else h.surface
+    return raw
+
+
+def speaker_before(text: str, span: Span, hits: list[AgencyHit]) -> tuple[str | None, int] | None:
+    """Speaker of a sentence like "X ได้ให้ข้อคิดเห็น …": (speaker, offset of the verb)."""
+    verb = _patterns()[4].search(text, span[0], span[1])
+    if not verb or verb.start() == span[0]:
+        return None
+    return clean_speaker(text, (span[0], verb.start()), hits), verb.start()

@@ -1,0 +1,307 @@
+"""Meeting facts and items (actions, recommendations, resolutions) from the text of minutes.
+
+`extract(text)` normalises the text, segments it (`prachum.nlp.segment`), reads the meeting
+facts (`prachum.nlp.meeting`), then walks the blocks: a sentence that introduces a list
+("คณะอนุกรรมาธิการฯ ได้ให้ข้อคิดเห็น … อาทิเช่น", "ข้อสั่งการของประธาน", "สาระสำคัญของมติ ครม.")
+gives its entries a kind, a speaker (by) and an addressee (to); each entry, มติ line or clause
+with a cue of its own becomes an item whose span covers its own words. Every span is mapped
+back to the source text, so ``item.text == text[start:end]``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from prachum.models import AgencyMention, Extraction, Item, Meeting, Span
+from prachum.nlp import dates
+from prachum.nlp.attribution import (
+    AgencyHit,
+    addressees,
+    clean_speaker,
+    find_agency_hits,
+    name_at,
+    speaker_before,
+)
+from prachum.nlp.boilerplate import find_boilerplate
+from prachum.nlp.cues import Cues, _rows, load_cues
+from prachum.nlp.meeting import extract_meeting, meeting_day
+from prachum.nlp.normalise import normalise
+from prachum.nlp.segment import Block, segment
+
+MAX_CORE = 100  # items longer than this lose their trailing purpose/result clauses
+MIN_HEAD = 30  # … but never below this many characters
+SPEECH_WINDOW = 100  # a "X รายงานว่า" speaker must start the block
+
+
+@dataclass(frozen=True)
+class Intro:
+    """What a list-introducing sentence passes on to its entries."""
+
+    kind: str | None
+    by: str | None
+    to: tuple[str, ...]
+    report: bool  # an "X reported/explained as follows" list: entries need their own cue
+    para: int
+
+
+def item_id(doc_key: str, span: Span) -> str:
+    """Stable id of an item: the same document and span always give the same id."""
+    return hashlib.sha1(f"{doc_key}\x1f{span[0]}:{span[1]}".encode()).hexdigest()[:16]
+
+
+def _skip_spans(text: str, norm_offsets: Sequence[int], boilerplate: Sequence[Span]) -> tuple[Span, ...]:
+    """Boilerplate spans (given ones and those we recognise) mapped into the normalised text."""
+    spans = list(boilerplate) + [b.span for b in find_boilerplate(text)]
+    out = []
+    for s, e in spans:
+        ns = bisect.bisect_left(norm_offsets, s, 0, len(norm_offsets) - 1)
+        ne = bisect.bisect_left(norm_offsets, e, 0, len(norm_offsets) - 1)
+        if ns < ne:
+            out.append((ns, ne))
+    return tuple(out)
+
+
+def _intro_kind(cues: Cues, words: str) -> tuple[str | None, bool]:
+    """The kind named earliest in the introducing words ("รายงานความก้าวหน้าตามข้อคิดเห็น…" reports)."""
+    best: tuple[int, int, str, str] | None = None
+    for order, (kind, pattern) in enumerate(cues.intro_kinds):
+        m = pattern.search(words)
+        if m and (best is None or (m.start(), order) < best[:2]):
+            best = (m.start(), order, kind, m.group(0))
+    if best is None:
+        return None, False
+    report = best[2] == "action" and not re.search(r"สั่งการ|มอบหมาย|กำชับ|เน้นย้ำ", best[3])
+    return best[2], report
+
+
+def _make_intro(t: str, block: Block, hits: list[AgencyHit], cues: Cues) -> Intro:
+    words = block.text(t)
+    kind, report = _intro_kind(cues, words)
+    by = None
+    if found := speaker_before(t, block.span, hits):
+        by = found[0]
+    heading = re.search(r"(?:ของ|จาก)\s?((?:มติ\s?)?\S+(?:\s\S+)?)\s*[:：]?$", words)
+    if heading and len(words) <= 60:
+        by = re.sub(r"^มติ\s?", "", heading.group(1)).rstrip(":： ")
+    to: tuple[str, ...] = ()
+    target = re.search(r"(?:ของ|แก่|ต่อ)\s?", words[len(by or "") :]) if by else None
+    if target:
+        pos = block.span[0] + len(by or "") + target.end()
+        got = name_at(t, pos, hits)
+        if got and got[0] != by:
+            to = (got[0],)
+    return Intro(kind, by, to, report, block.para)
+
+
+def _introduces(t: str, block: Block, cues: Cues) -> bool:
+    words = block.text(t)
+    if cues.list_introducer.search(words):
+        return True
+    return len(words) <= 60 and _intro_kind(cues, words)[0] is not None
+
+
+def _status(cues: Cues, words: str) -> str | None:
+    for status, pattern in cues.statuses:
+        if pattern.search(words):
+            return status
+    return None
+
+
+def _core_end(t: str, start: int, end: int, cues: Cues) -> int:
+    """End of the item's own words: before trailing purpose/result clauses of long items."""
+    if end - start <= MAX_CORE:
+        return end
+    m = cues.tail.search(t, start + MIN_HEAD, end)
+    return m.start() if m else end
+
+
+def _subject(t: str, start: int, end: int, hits: list[AgencyHit]) -> str | None:
+    """The agency that opens a progress report ("สป.มท. อยู่ระหว่าง…", "จังหวัดได้จัด…")."""
+    found = name_at(t, start, hits)
+    if found and re.match(r"\s?(?:ได้|อยู่ระหว่าง|ยัง|มี|กำลัง|จะ)", t[found[1] : end]):
+        return found[0]
+    return None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    kind: str
+    span: Span  # the item's own words
+    full: Span  # the whole clause (for due and status)
+    by: str | None
+
+
+def _not_item(words: str) -> bool:
+    return any(re.search(row[1], words) for row in _rows("not_items.tsv"))
+
+
+def classify(
+    t: str, block: Block, hint: Intro | None, entry: bool, hits: list[AgencyHit]
+) -> Candidate | None:
+    """Decide whether ``block`` is an item, of which kind, where its own words are and who spoke."""
+    cues = load_cues()
+    start, end = block.span
+    speaker = None
+    verb = cues.speech_verb.search(t, start, min(end, start + SPEECH_WINDOW))
+    if verb and verb.start() > start and verb.end() < end:
+        speaker = clean_speaker(t, (start, verb.start()), hits)
+        start = verb.end()
+        while start < end and t[start].isspace():
+            start += 1
+    words = t[start:end]
+    kind = None
+    for cue in cues.kinds:
+        if cue.anywhere:
+            continue
+        if cue.pattern.match(words):
+            kind = cue.kind
+            break
+    if kind and _not_item(words) and kind != "resolution":
+        return None
+    reported = _status(cues, words) in ("done", "in_progress", "not_started")
+    if kind is None and entry and hint and hint.kind and (not hint.report or reported):
+        kind = hint.kind
+    if kind is None:
+        if _not_item(words):
+            return None
+        for cue in cues.kinds:
+            if not cue.anywhere:
+                continue
+            m = cue.pattern.search(words)
+            if m:
+                kind = cue.kind
+                prefix = words[: m.start()]
+                if kind != "action" and (len(prefix) > 30 or re.search(r"[0-9๐-๙]", prefix)):
+                    start += m.start()
+                elif kind != "action" and prefix.strip():
+                    speaker = speaker or clean_speaker(t, (start, start + m.start()), hits)
+                break
+    if kind is None:
+        return None
+    if kind == "resolution" and hint and hint.kind == "resolution" and entry:
+        directive = cues.kinds[3].pattern.match(words) or cues.kinds[4].pattern.match(words)
+        kind = "action" if directive else "resolution"
+    if (
+        kind == "resolution"
+        and entry
+        and cues.kinds[4].pattern.match(words)
+        and hint
+        and hint.kind == "action"
+    ):
+        kind = "action"
+    core = (start, _core_end(t, start, end, cues))
+    return Candidate(kind, core, (start, end), speaker)
+
+
+def _items(t: str, blocks: list[Block], hits: list[AgencyHit], meeting: Meeting, title_para: int | None):
+    cues = load_cues()
+    day = meeting_day(meeting)
+    intro: Intro | None = None
+    top_style: tuple[str, str] | None = None
+    parent: Candidate | None = None
+    section: str | None = None
+    out: list[tuple[Candidate, tuple[str, ...], str | None, str | None, str | None]] = []
+    for block in blocks:
+        if block.kind == "agenda":
+            section, intro, top_style, parent = block.text(t), None, None, None
+            continue
+        if block.para == title_para:
+            continue
+        entry = block.kind in ("numbered", "bullet")
+        hint = intro
+        if entry:
+            style = (block.kind, re.sub(r"[0-9๐-๙ก-ฮ]+", "9", block.marker) + str(block.depth))
+            if top_style is None:
+                top_style = style
+            elif style != top_style and parent is not None:
+                hint = None  # a sub-entry: details of its parent, an item only with a cue of its own
+        cand = classify(t, block, hint, entry, hits)
+        if not entry:
+            intro = _make_intro(t, block, hits, cues) if _introduces(t, block, cues) else None
+            top_style, parent = None, None
+            if (
+                cand
+                and block.kind != "resolution"
+                and intro
+                and not cues.kinds[0].pattern.match(block.text(t))
+            ):
+                cand = None  # the sentence only announces the list that follows
+        if cand is None:
+            continue
+        if entry and hint is not None:
+            parent = cand
+        words = t[cand.full[0] : cand.full[1]]
+        by = cand.by
+        if by is None and cand.kind == "action":
+            by = _subject(t, cand.span[0], cand.full[1], hits)
+        if by is None and hint is not None and entry:
+            by = hint.by
+        to = tuple(addressees(t, cand.full, hits))
+        if not to and hint is not None and entry and cand.kind == "recommendation":
+            to = hint.to
+        due_match = dates.find_due(words, meeting_date=day)
+        due = due_match.due.isoformat() if due_match else None
+        status = _status(cues, t[cand.span[0] : cand.full[1]]) if cand.kind == "action" else None
+        out.append((cand, to, by, due, status, section))
+    return out
+
+
+def _agency_mentions(hits: list[AgencyHit], to_source) -> tuple[AgencyMention, ...]:
+    grouped: dict[str, list[AgencyHit]] = {}
+    for h in hits:
+        grouped.setdefault(h.name, []).append(h)
+    return tuple(
+        AgencyMention(
+            name=name,
+            abbr=next((h.abbr for h in group if h.abbr), None),
+            mentions=tuple(to_source(h.span) for h in group),
+            name_en=next((h.name_en for h in group if h.name_en), None),
+        )
+        for name, group in grouped.items()
+    )
+
+
+def extract(
+    text: str,
+    *,
+    doc_name: str = "",
+    boilerplate: Sequence[Span] = (),
+    gazetteer: object | None = None,
+) -> Extraction:
+    """Meeting facts, items with exact spans, by/to, due and status, and agency mentions of ``text``."""
+    norm = normalise(text)
+    t = norm.text
+    skip = _skip_spans(text, norm.offsets, boilerplate)
+    hits = [h for h in find_agency_hits(t, gazetteer) if not any(s <= h.span[0] < e for s, e in skip)]
+    meeting = extract_meeting(t, skip, hits)
+    blocks = segment(t, skip=skip)
+    title_para = None
+    if meeting.title and blocks and blocks[0].text(t).endswith(meeting.title) and len(blocks) > 1:
+        title_para = blocks[0].para
+    items: list[Item] = []
+    seen: set[Span] = set()
+    for cand, to, by, due, status, section in _items(t, blocks, hits, meeting, title_para):
+        span = norm.to_source(cand.span)
+        if span in seen or span[0] >= span[1]:
+            continue
+        seen.add(span)
+        items.append(
+            Item(
+                id=item_id(doc_name, span),
+                kind=cand.kind,
+                text=text[span[0] : span[1]],
+                span=span,
+                by=(by,) if by else (),
+                to=to,
+                due=due,
+                status=status,
+                section=section,
+            )
+        )
+    if meeting.title is not None:
+        meeting = replace(meeting, title=meeting.title.strip())
+    return Extraction(meeting=meeting, items=tuple(items), agencies=_agency_mentions(hits, norm.to_source))

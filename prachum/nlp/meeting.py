@@ -1,0 +1,190 @@
+"""Meeting facts: title, body, date, times, chair, location or platform, participants.
+
+Works on the normalised text (Thai digits are folded only where dates and times are read).
+The cue words live in ``corpus/lexicons/`` (body_heads, body_stops, person_titles,
+meeting_roles, platforms).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from functools import lru_cache
+
+from prachum.models import Meeting, Participant, Span
+from prachum.nlp import dates
+from prachum.nlp.attribution import AgencyHit
+from prachum.nlp.cues import _alternation, _rows
+from prachum.nlp.segment import lines
+
+_FLUSH_STOPS = r"เป็นประธาน|มีมติ|ครั้งที่|เห็นชอบ|ได้จัด|ได้มี"
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> dict[str, re.Pattern[str]]:
+    titles = _alternation("person_titles.txt")
+    roles = sorted((r[0] for r in _rows("meeting_roles.txt")), key=len, reverse=True)
+    heads = _alternation("body_heads.txt")
+    return {
+        "person": re.compile(rf"(?:{titles})\s?[ก-๙]+(?:\s{{1,2}}[ก-๙]+)?"),
+        "role": re.compile(r"\s(" + "|".join(map(re.escape, roles)) + r")\s*$"),
+        "body": re.compile(rf"(?:(?<![ก-๙])|(?<=ประชุม))(?:{heads})[ก-๙]"),
+        "body_stop": re.compile(rf"\s(?:{_alternation('body_stops.txt')})|(?:{_FLUSH_STOPS})|\n"),
+        "platform": re.compile(_alternation("platforms.txt")),
+    }
+
+
+def _clean_line(text: str, span: Span, skip: tuple[Span, ...]) -> str:
+    start, end = span
+    for s, e in skip:
+        if s <= start < e:
+            start = e
+    return text[start:end].strip()
+
+
+def find_title(text: str, skip: tuple[Span, ...]) -> str | None:
+    """The first content line that reads as a heading (not a date line, not a long paragraph)."""
+    for span in lines(text)[:8]:
+        if any(s <= span[0] and span[1] <= e for s, e in skip):
+            continue
+        line = _clean_line(text, span, skip)
+        if not line or re.fullmatch(r"[\w\-. ()]+\.(?:jpe?g|png|gif)", line, re.I):
+            continue
+        found = dates.find_dates(line)
+        if found and found[0].span[0] <= 3 and len(line) < 60:
+            continue  # the news date line
+        return line if len(line) <= 250 else None
+    return None
+
+
+def find_body(text: str) -> str | None:
+    p = _patterns()
+    candidates = []
+    for m in p["body"].finditer(text):
+        stop = p["body_stop"].search(text, m.start() + 4, m.start() + 260)
+        end = stop.start() if stop else min(len(text), m.start() + 250)
+        name = text[m.start() : end].strip(" ,")
+        before = text[max(0, m.start() - 8) : m.start()]
+        line_start = m.start() == 0 or text[m.start() - 1] == "\n" or "บันทึกการประชุม" in before
+        rank = 0 if "ประชุม" in before else 1 if line_start else 2
+        candidates.append((rank, m.start(), name))
+        if m.start() > 3000:
+            break
+    if not candidates:
+        if re.search(r"ครม\.\s?(?:มี)?มติ|ครม\.\s?เห็นชอบ", text):
+            return "คณะรัฐมนตรี"
+        return None
+    return min(candidates)[2]
+
+
+def find_date_times(text: str) -> tuple[str | None, str | None, str | None]:
+    found = dates.find_dates(text[:4000])
+    date = found[0].date.isoformat() if found else None
+    times = dates.find_times(text[:6000])
+    start = times[0].start if times else None
+    end = times[0].end if times else None
+    closing = re.search(r"(?:เลิก|ปิด)(?:การ)?ประชุม(?:เวลา)?\s*", text)
+    if closing and not end:
+        after = dates.find_times(text[closing.end() : closing.end() + 30])
+        if after:
+            end = after[0].start
+    return date, start, end
+
+
+def find_chair(text: str) -> str | None:
+    p = _patterns()
+    m = re.search(r"เป็นประธาน(?:การประชุม|ในการประชุม|ในที่ประชุม|กรรมการ)?", text)
+    if m:
+        sentence_start = max(text.rfind("\n", 0, m.start()), text.rfind("โดยมี", 0, m.start()) + 4)
+        chunk = text[sentence_start + 1 : m.start()]
+        persons = list(p["person"].finditer(chunk))
+        if persons:
+            return persons[-1].group(0).strip()
+        words = chunk.strip().split()
+        if words:
+            return words[-1]
+    for line_span in lines(text):
+        line = text[line_span[0] : line_span[1]]
+        r = re.search(r"\s(?:ประธานกรรมการ|ประธานในที่ประชุม|ประธานการประชุม)(?:\s|$)", line)
+        if r:
+            person = p["person"].search(line, 0, r.start())
+            if person:
+                return person.group(0).strip()
+            head = re.sub(r"^[0-9๐-๙]+[.)]\s*", "", line[: r.start()]).strip()
+            return head.split(" ")[0] if head else None
+    return None
+
+
+def find_location(text: str) -> str | None:
+    p = _patterns()
+    m = re.search(r"(?:^|\s)ณ\s?", text[:6000])
+    if m:
+        stop = re.compile(rf"\s(?:โดย|เวลา|และผ่าน|ผ่าน|รูปแบบ|{_alternation('person_titles.txt')})|\n")
+        s = stop.search(text, m.end(), m.end() + 200)
+        loc = text[m.end() : s.start() if s else m.end() + 200].strip()
+        if loc:
+            return loc
+    platform = p["platform"].search(text[:6000])
+    return platform.group(0) if platform else None
+
+
+def _participant_line(line: str, role: str | None) -> Participant:
+    p = _patterns()
+    line = re.sub(r"^[0-9๐-๙]+\s?[.)]\s*", "", line).strip()
+    line = re.sub(r"\s?\((?:ติดราชการ|ลาป่วย|ลากิจ|ไปราชการ)[^)]*\)$", "", line)
+    r = p["role"].search(line)
+    if r:
+        role = role or r.group(1)
+        line = line[: r.start()]
+    person = p["person"].match(line)
+    name = person.group(0).strip() if person else None
+    position = line[person.end() :].strip() if person else line.strip()
+    return Participant(name=name, position=position or None, agency=None, role=role)
+
+
+def find_participants(text: str, hits: list[AgencyHit]) -> tuple[Participant, ...]:
+    out: list[Participant] = []
+    role_of_section = {"ผู้มาประชุม": None, "ผู้เข้าร่วมประชุม": "ผู้เข้าร่วม", "ผู้ไม่มาประชุม": "ผู้ไม่มาประชุม"}
+    section: str | None = None
+    for span in lines(text):
+        line = text[span[0] : span[1]]
+        head = line.rstrip(" :")
+        if head in role_of_section:
+            section = head
+            continue
+        if section and re.match(r"^[0-9๐-๙]+\s?[.)]", line):
+            out.append(_participant_line(line, role_of_section[section]))
+        else:
+            section = None
+    p = _patterns()
+    delegate = re.compile(r"มอบหมายให้\s?(?P<who>.+?)\s?เป็นผู้แทน\s?(?P<agency>\S+)")
+    represent = re.compile(
+        r"(?P<who>\S+\s\S+\s\S+)\s(?:ผู้แทน|ในฐานะผู้แทน)(?P<agency>กระทรวง\S+|\s\S+)\s?เข้าร่วม"
+    )
+    for m in list(delegate.finditer(text)) + list(represent.finditer(text)):
+        who = m.group("who")
+        person = p["person"].search(who)
+        name = person.group(0).strip() if person else None
+        position = who[person.end() :].strip() if person else who.strip()
+        surface = m.group("agency").strip()
+        agency = next((h.name for h in hits if h.surface == surface or h.name == surface), surface)
+        out.append(Participant(name=name, position=position or None, agency=agency, role="ผู้แทน"))
+    return tuple(out)
+
+
+def extract_meeting(text: str, skip: tuple[Span, ...], hits: list[AgencyHit]) -> Meeting:
+    date, start, end = find_date_times(text)
+    return Meeting(
+        title=find_title(text, skip),
+        body=find_body(text),
+        date=date,
+        start_time=start,
+        end_time=end,
+        chair=find_chair(text),
+        location=find_location(text),
+        participants=find_participants(text, hits),
+    )
+
+
+def meeting_day(meeting: Meeting) -> datetime.date | None:
+    return datetime.date.fromisoformat(meeting.date) if meeting.date else None
