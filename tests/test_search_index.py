@@ -1,0 +1,202 @@
+"""SearchIndex with the hashing embedder: real Chroma, BM25 and SQLite in a temp dir."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from test_search_helpers import DROUGHT, UNIVERSITY, WASTE, WATER_LOSS, make_minutes, sample_minutes
+
+from prachum.errors import IndexMismatch, InvalidInput
+from prachum.search.embed import HashingEmbedder
+from prachum.search.index import SearchFilters, SearchIndex
+
+
+class CountingEmbedder(HashingEmbedder):
+    def __init__(self) -> None:
+        super().__init__(128)
+        self.passages_embedded = 0
+
+    def embed_passages(self, texts):
+        self.passages_embedded += len(texts)
+        return super().embed_passages(texts)
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> SearchIndex:
+    return SearchIndex(tmp_path / "index", HashingEmbedder(128))
+
+
+def test_item_found_with_exact_span_and_marked_words(index: SearchIndex) -> None:
+    minutes = sample_minutes()
+    written = index.replace_document(minutes)
+    assert written > len(minutes.items)  # items plus passages
+    hits = index.search("ภัยแล้ง แหล่งน้ำสำรอง", limit=5)
+    assert hits, "no hit for words that are in the document"
+    top = hits[0]
+    assert top.text == minutes.document.text[top.span[0] : top.span[1]]
+    assert "ภัยแล้ง" in top.text
+    marked = [top.text[s:e] for s, e in top.highlights]
+    assert any("แล้ง" in m for m in marked)
+    assert "<mark>" in top.snippet_html
+    assert top.doc == "m1.txt" and top.doc_id == minutes.id and top.meeting_date == "2023-02-03"
+
+
+def test_text_outside_items_is_findable(index: SearchIndex) -> None:
+    minutes = sample_minutes()
+    index.replace_document(minutes)
+    hits = index.search("บรรทัดที่ 7 งานประจำ")
+    assert hits and hits[0].kind is None and hits[0].item_id is None
+    assert "บรรทัดที่ 7" in hits[0].text
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected_texts"),
+    [
+        (SearchFilters(kind="resolution"), {WASTE}),
+        (SearchFilters(sdg=6, kind="action"), {DROUGHT, WATER_LOSS}),
+        (SearchFilters(status="done"), {WATER_LOSS}),
+    ],
+)
+def test_filters_keep_only_matching_items(index: SearchIndex, filters, expected_texts) -> None:
+    index.replace_document(sample_minutes())
+    hits = index.search("ภัยแล้ง ขยะ น้ำ มหาวิทยาลัย", limit=20, filters=filters)
+    assert {h.text for h in hits} == expected_texts
+
+
+def test_agency_filter_accepts_abbreviation_thai_and_english_names(index: SearchIndex) -> None:
+    index.replace_document(sample_minutes())
+    for agency in ("มท.", "กระทรวงมหาดไทย", "ministry of interior"):
+        hits = index.search("แผนพัฒนาจังหวัด", limit=20, filters=SearchFilters(agency=agency))
+        assert hits and all("มท." in h.text for h in hits), agency
+    assert index.search("แผน", filters=SearchFilters(agency="กระทรวงการคลัง")) == []
+
+
+def test_date_and_body_filters(index: SearchIndex) -> None:
+    index.replace_document(sample_minutes())
+    other = make_minutes("m2.txt", [("action", DROUGHT)], date="2024-06-01", body="คณะกรรมการจังหวัดเชียงใหม่")
+    index.replace_document(other)
+    since = index.search("ภัยแล้ง", limit=20, filters=SearchFilters(since="2024-01-01"))
+    assert since and {h.doc for h in since} == {"m2.txt"}
+    until = index.search("ภัยแล้ง", limit=20, filters=SearchFilters(until="2023-12-31"))
+    assert until and {h.doc for h in until} == {"m1.txt"}
+    body = index.search("ภัยแล้ง", limit=20, filters=SearchFilters(body="เชียงใหม่"))
+    assert body and {h.doc for h in body} == {"m2.txt"}
+
+
+def test_status_from_the_register_overrides_the_items_own(index: SearchIndex) -> None:
+    minutes = sample_minutes()
+    index.replace_document(minutes)
+    university = next(i for i in minutes.items if i.text == UNIVERSITY)
+    register = {university.id: "closed"}
+    hits = index.search("มหาวิทยาลัย", filters=SearchFilters(status="closed", status_of=register))
+    assert [h.item_id for h in hits] == [university.id]
+    hits = index.search("มหาวิทยาลัย", filters=SearchFilters(status="closed", status_of=register.get))
+    assert [h.item_id for h in hits] == [university.id]
+
+
+def test_bad_filters_name_the_value() -> None:
+    with pytest.raises(InvalidInput, match="'opinion'"):
+        SearchFilters(kind="opinion")
+    with pytest.raises(InvalidInput, match="18"):
+        SearchFilters(sdg=18)
+    with pytest.raises(InvalidInput, match="3/2/2566"):
+        SearchFilters(since="3/2/2566")
+
+
+def test_replacing_and_removing_documents(index: SearchIndex) -> None:
+    first = sample_minutes()
+    index.replace_document(first)
+    second = make_minutes("m1.txt", [("action", "โครงการโซลาร์เซลล์บนหลังคาอาคารราชการ")], salt="v2")
+    index.remove_document(first.id)
+    index.replace_document(second)
+    assert index.indexed_doc_ids() == {second.id}
+    assert all(h.doc_id == second.id for h in index.search("ภัยแล้ง มหาวิทยาลัย", limit=50))
+    assert index.vectors.count() == index.catalog.count()
+    index.remove_document(second.id)
+    assert index.indexed_doc_ids() == set()
+    assert index.search("โซลาร์เซลล์") == []
+
+
+def test_reopened_index_answers_the_same(tmp_path: Path) -> None:
+    first = SearchIndex(tmp_path / "ix", HashingEmbedder(128))
+    first.replace_document(sample_minutes())
+    before = [(h.span, h.doc) for h in first.search("ขยะอินทรีย์")]
+    assert before
+    again = SearchIndex(tmp_path / "ix", HashingEmbedder(128))
+    assert [(h.span, h.doc) for h in again.search("ขยะอินทรีย์")] == before
+
+
+def test_index_refuses_another_embedder_until_cleared(tmp_path: Path) -> None:
+    SearchIndex(tmp_path / "ix", HashingEmbedder(128)).replace_document(sample_minutes())
+    other = SearchIndex(tmp_path / "ix", HashingEmbedder(64))
+    with pytest.raises(IndexMismatch, match="prachum reindex"):
+        other.search("ขยะ")
+    with pytest.raises(IndexMismatch):
+        other.replace_document(sample_minutes())
+    other.clear()
+    other.replace_document(sample_minutes())
+    assert other.search("ขยะอินทรีย์")
+
+
+def test_embeddings_are_cached_by_content(tmp_path: Path) -> None:
+    embedder = CountingEmbedder()
+    index = SearchIndex(tmp_path / "ix", embedder)
+    minutes = sample_minutes()
+    index.replace_document(minutes)
+    first = embedder.passages_embedded
+    assert first > 0
+    index.replace_document(minutes)
+    assert embedder.passages_embedded == first
+
+
+def test_search_many_matches_single_searches(index: SearchIndex) -> None:
+    index.replace_document(sample_minutes())
+    queries = ["ภัยแล้ง", "มหาวิทยาลัย วิจัย", "water loss"]
+    batch = index.search_many(queries, limit=5)
+    assert [[h.span for h in hits] for hits in batch] == [
+        [h.span for h in index.search(q, limit=5)] for q in queries
+    ]
+
+
+def test_hits_do_not_repeat_the_same_passage(index: SearchIndex) -> None:
+    index.replace_document(sample_minutes())
+    hits = index.search("ขยะอินทรีย์ในครัวเรือน", limit=20)
+    for i, a in enumerate(hits):
+        for b in hits[i + 1 :]:
+            if a.doc_id == b.doc_id:
+                inter = min(a.span[1], b.span[1]) - max(a.span[0], b.span[0])
+                assert inter < 0.6 * min(a.span[1] - a.span[0], b.span[1] - b.span[0])
+
+
+def test_empty_query_and_bad_limit_are_refused(index: SearchIndex) -> None:
+    with pytest.raises(InvalidInput):
+        index.search("   ")
+    with pytest.raises(InvalidInput):
+        index.search("ขยะ", limit=0)
+
+
+def test_write_lock_excludes_other_processes(index: SearchIndex) -> None:
+    probe = textwrap.dedent(
+        f"""
+        import fcntl, sys
+        with open({str(index.index_dir / "write.lock")!r}, "a+") as f:
+            try:
+                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                sys.exit(7)
+        """
+    )
+    with index.write_lock(), index.write_lock():  # re-entrant in one process
+        assert subprocess.run([sys.executable, "-c", probe]).returncode == 7
+    assert subprocess.run([sys.executable, "-c", probe]).returncode == 0
+
+
+def test_filtered_search_ranks_the_allowed_units_like_unfiltered(index: SearchIndex) -> None:
+    index.replace_document(sample_minutes())
+    plain = [h for h in index.search("ลดน้ำสูญเสียในระบบประปา", limit=30) if h.kind == "action"]
+    filtered = index.search("ลดน้ำสูญเสียในระบบประปา", limit=3, filters=SearchFilters(kind="action"))
+    assert filtered[0].text == WATER_LOSS == plain[0].text
