@@ -35,7 +35,7 @@ class Settings:
     database_url: str | None = None  # default: sqlite file in data_dir
     max_upload_mb: int = 50
     max_pdf_pages: int = 1000
-    max_text_mb: int = 60
+    max_text_mb: int = 5  # decoded text per document (~1,600 pages); minutes are far smaller
     thai_digits: bool = False  # briefing notes with Thai digits
     gazetteer_extra: Path | None = None  # user agencies file (defaults to data_dir/agencies.tsv)
 
@@ -51,7 +51,7 @@ class Settings:
             database_url=env.get("PRACHUM_DATABASE_URL") or None,
             max_upload_mb=_env_int("PRACHUM_MAX_UPLOAD_MB", 50),
             max_pdf_pages=_env_int("PRACHUM_MAX_PDF_PAGES", 1000),
-            max_text_mb=_env_int("PRACHUM_MAX_TEXT_MB", 60),
+            max_text_mb=_env_int("PRACHUM_MAX_TEXT_MB", 5),
             thai_digits=env.get("PRACHUM_THAI_DIGITS", "").lower() in ("1", "true", "yes"),
         )
         if settings.embedder not in EMBEDDERS:
