@@ -152,6 +152,10 @@ class Pipeline:
         minutes = analyse(document, self.services)
         register = self.services.register
         with self.store.begin() as conn:
+            # another process may have stored the same content while we were analysing
+            same = self.store.document_with_hash(document.content_hash, conn)
+            if same:
+                return IngestResult(label, "unchanged", same["id"], f"already stored (by another process as {same['file_name']})")
             replaced = self.store.save_minutes(conn, minutes, source_key, actor=actor)
             register.sync_document(conn, minutes, replaced_doc_id=replaced, actor=actor)
         self._index(minutes, replaced)

@@ -42,12 +42,21 @@ def now_iso() -> str:
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    # Let SQLAlchemy's "begin" event emit BEGIN itself (the driver's implicit BEGIN cannot be IMMEDIATE).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    """Write transactions take the write lock up front (BEGIN IMMEDIATE): two processes that
+    both read then write would otherwise fail with SQLITE_BUSY instead of waiting their turn."""
+    write = conn.get_execution_options().get("prachum_write", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
 class Store:
@@ -58,6 +67,7 @@ class Store:
             settings.data_dir.mkdir(parents=True, exist_ok=True)
             self.engine: Engine = sa.create_engine(url, connect_args={"timeout": 30})
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+            sa.event.listen(self.engine, "begin", _sqlite_begin)
         else:
             self.engine = sa.create_engine(url, pool_pre_ping=True)
         self._create_schema()
@@ -78,8 +88,8 @@ class Store:
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:
-        """One transaction; everything written inside commits or rolls back together."""
-        with self.engine.begin() as conn:
+        """One write transaction; everything written inside commits or rolls back together."""
+        with self.engine.connect().execution_options(prachum_write=True) as conn, conn.begin():
             yield conn
 
     def get_meta(self, key: str) -> str | None:
