@@ -303,3 +303,25 @@ def _take(pending: list[Future[OcrPage] | None], index: int) -> OcrPage | None:
     future = pending[index]
     pending[index] = None  # free the image and result once handed over
     return None if future is None else future.result()
+
+
+def char_error_rate(reference: str, hypothesis: str) -> float:
+    """Levenshtein distance between the two strings over the reference length (0.0 = equal).
+
+    Row-by-row dynamic programming in numpy: the insertion step (a running minimum along the
+    row) is a cumulative minimum of ``row - j`` plus ``j``, so each row is a few vector ops.
+    """
+    import numpy as np
+
+    ref = np.frombuffer(reference.encode("utf-32-le"), dtype=np.uint32)
+    hyp = np.frombuffer(hypothesis.encode("utf-32-le"), dtype=np.uint32)
+    if len(ref) == 0:
+        return float(len(hyp) > 0)
+    index = np.arange(len(hyp) + 1)
+    row = index.copy()
+    for i, char in enumerate(ref, start=1):
+        current = np.empty_like(row)
+        current[0] = i
+        current[1:] = np.minimum(row[1:] + 1, row[:-1] + (hyp != char))
+        row = np.minimum.accumulate(current - index) + index
+    return float(row[-1]) / len(ref)
