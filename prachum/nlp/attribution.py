@@ -67,7 +67,15 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.P
     return (
         re.compile(r"(?:" + "|".join(map(re.escape, heads)) + r")[ก-๙]+"),
         re.compile(r"(?:ทุก\s?)?(" + "|".join(map(re.escape, addressees)) + r")"),
-        re.compile(r"(?:" + _alternation("name_breaks.txt") + r")"),
+        # a break never starts right after a leading vowel (เที่ยว is not ที่); "และ" ends a name only
+        # when another body's name follows ("เทศบาล X และองค์กรปกครอง…")
+        re.compile(
+            r"(?<![เแโใไ])(?:"
+            + _alternation("name_breaks.txt")
+            + r"|\s?และ\s?(?=(?:"
+            + "|".join(map(re.escape, heads + addressees))
+            + r")))"
+        ),
         re.compile(rf"^(?:(?:{prefixes})\s?)+"),
         re.compile(rf"(?:{_alternation('speaker_verbs.txt')}|{load_cues().speech_verb.pattern})"),
     )
@@ -177,7 +185,7 @@ def clean_speaker(text: str, span: Span, hits: list[AgencyHit]) -> str | None:
     if inside and (rep or inside[0].span[0] - start <= 2):
         h = inside[0]
         return h.name if h.abbr else h.surface
-    return raw
+    return raw[rep.end() :] if rep and len(raw) > rep.end() else raw
 
 
 def speaker_before(text: str, span: Span, hits: list[AgencyHit]) -> tuple[str | None, int] | None:

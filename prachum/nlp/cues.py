@@ -55,6 +55,7 @@ class Cues:
     speech_verb: re.Pattern[str]
     directive: re.Pattern[str]  # cue before the addressee of a directive
     tail: re.Pattern[str]  # whitespace + trailing subordinate clause
+    directive_start: re.Pattern[str]  # an item that assigns work ("ให้ X …", "ประธานมอบหมายให้ X …")
     kinds: tuple[KindCue, ...]
     intro_kinds: tuple[tuple[str, re.Pattern[str]], ...]
     statuses: tuple[tuple[str, re.Pattern[str]], ...]
@@ -91,6 +92,7 @@ def load_cues() -> Cues:
         clause_break=_compile(rf"\s+(?=(?:{_alternation('clause_breaks.txt')}))", "clause_breaks"),
         speech_verb=_compile(_alternation("speech_verbs.txt"), "speech_verbs"),
         directive=_compile(rf"(?:{_alternation('directive_cues.txt')})\s?", "directive_cues"),
+        directive_start=_compile(rf"^(?:{_alternation('directive_starts.txt')})", "directive_starts"),
         tail=_compile(rf"\s+(?=(?:{_alternation('tail_markers.txt')}))", "tail_markers"),
         kinds=kinds,
         intro_kinds=tuple((k, _compile(p, "intro_kinds")) for k, p in _kind_rows("intro_kinds.tsv")),

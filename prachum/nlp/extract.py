@@ -27,7 +27,7 @@ from prachum.nlp.attribution import (
     speaker_before,
 )
 from prachum.nlp.boilerplate import find_boilerplate
-from prachum.nlp.cues import Cues, _rows, load_cues
+from prachum.nlp.cues import Cues, _alternation, _rows, load_cues
 from prachum.nlp.meeting import extract_meeting, meeting_day
 from prachum.nlp.normalise import normalise
 from prachum.nlp.segment import Block, segment
@@ -101,7 +101,7 @@ def _introduces(t: str, block: Block, cues: Cues) -> bool:
     words = block.text(t)
     if cues.list_introducer.search(words):
         return True
-    return len(words) <= 60 and _intro_kind(cues, words)[0] is not None
+    return block.kind != "resolution" and len(words) <= 60 and _intro_kind(cues, words)[0] is not None
 
 
 def _status(cues: Cues, words: str) -> str | None:
@@ -133,10 +133,26 @@ class Candidate:
     span: Span  # the item's own words
     full: Span  # the whole clause (for due and status)
     by: str | None
+    directive: bool = False  # assigns work: an action's status is "planned"
 
 
 def _not_item(words: str) -> bool:
     return any(re.search(row[1], words) for row in _rows("not_items.tsv"))
+
+
+REPORTED = ("done", "in_progress", "not_started")
+_CONNECTORS = None
+
+
+def _skip_connectors(t: str, start: int, end: int) -> int:
+    """Start of the clause's own words, after discourse connectors (ขณะนี้, ส่วน, ทั้งนี้, และ …)."""
+    global _CONNECTORS
+    if _CONNECTORS is None:
+        _CONNECTORS = re.compile(rf"(?:(?:{_alternation('speaker_prefixes.txt')})(?!\S*(?:ว่า|ให้)\b)\s?)+")
+    m = _CONNECTORS.match(t, start, end)
+    if m and m.end() < end and not re.match(r"ให้|ผู้แทน", t[m.end() :]):
+        return m.end()
+    return start
 
 
 def classify(
@@ -152,58 +168,79 @@ def classify(
         start = verb.end()
         while start < end and t[start].isspace():
             start += 1
+    start = _skip_connectors(t, start, end)
     words = t[start:end]
-    kind = None
-    for cue in cues.kinds:
-        if cue.anywhere:
-            continue
-        if cue.pattern.match(words):
-            kind = cue.kind
-            break
+    status = _status(cues, words)
+    directive = cues.directive_start.match(words)
+    kind = next((c.kind for c in cues.kinds if not c.anywhere and c.pattern.match(words)), None)
     if kind and _not_item(words) and kind != "resolution":
         return None
-    reported = _status(cues, words) in ("done", "in_progress", "not_started")
-    if kind is None and entry and hint and hint.kind and (not hint.report or reported):
+    if kind is None and entry and hint and hint.kind and (not hint.report or status in REPORTED):
         kind = hint.kind
+    if kind is None and _not_item(words):
+        return None
     if kind is None:
-        if _not_item(words):
-            return None
         for cue in cues.kinds:
-            if not cue.anywhere:
-                continue
-            m = cue.pattern.search(words)
+            m = cue.pattern.search(words) if cue.anywhere else None
             if m:
                 kind = cue.kind
                 prefix = words[: m.start()]
-                if kind != "action" and (len(prefix) > 30 or re.search(r"[0-9๐-๙]", prefix)):
-                    start += m.start()
-                elif kind != "action" and prefix.strip():
+                digits = re.search(r"[0-9๐-๙]", prefix)
+                if prefix.strip() and len(prefix) <= 60 and not digits:
                     speaker = speaker or clean_speaker(t, (start, start + m.start()), hits)
+                if kind != "action" and (len(prefix) > 30 or digits):
+                    start += m.start()
                 break
     if kind is None:
+        subject = _subject(t, start, end, hits)
+        if (
+            (subject or speaker)
+            and (status in REPORTED or status == "planned")
+            or status in ("in_progress", "not_started")
+            and not entry
+        ):
+            kind = "action"
+    if kind is None:
         return None
-    if kind == "resolution" and hint and hint.kind == "resolution" and entry:
-        directive = cues.kinds[3].pattern.match(words) or cues.kinds[4].pattern.match(words)
-        kind = "action" if directive else "resolution"
-    if (
-        kind == "resolution"
-        and entry
-        and cues.kinds[4].pattern.match(words)
-        and hint
-        and hint.kind == "action"
-    ):
+    if directive and entry and hint and hint.kind in ("resolution", "action"):
         kind = "action"
     core = (start, _core_end(t, start, end, cues))
-    return Candidate(kind, core, (start, end), speaker)
+    return Candidate(kind, core, (start, end), speaker, bool(directive))
+
+
+_NEXT_SUBJECT = re.compile(r"\s(?:และ|รวมทั้ง)\s?")
+_REPORT_VERB = re.compile(r"\s?(?:ได้|อยู่ระหว่าง|ยังไม่|จะ|กำลัง)")
+
+
+def split_subjects(t: str, blocks: list[Block], hits: list[AgencyHit]) -> list[Block]:
+    """Cut paragraphs where a new agency starts its own report: "… แล้ว และกรม X ได้ติดตั้ง …"."""
+    starts = {h.span[0]: h for h in hits}
+    out: list[Block] = []
+    for block in blocks:
+        if block.kind != "paragraph":
+            out.append(block)
+            continue
+        cuts = []
+        for m in _NEXT_SUBJECT.finditer(t, block.span[0], block.span[1]):
+            hit = starts.get(m.end())
+            if hit and m.start() - block.span[0] >= 20 and _REPORT_VERB.match(t, hit.span[1]):
+                cuts.append(m.start())
+        last = block.span[0]
+        for cut in [*cuts, block.span[1]]:
+            out.append(replace(block, span=(last, cut), inline=block.inline or last != block.span[0]))
+            last = cut + 1
+    return out
 
 
 def _items(t: str, blocks: list[Block], hits: list[AgencyHit], meeting: Meeting, title_para: int | None):
     cues = load_cues()
+    blocks = split_subjects(t, blocks, hits)
     day = meeting_day(meeting)
     intro: Intro | None = None
     top_style: tuple[str, str] | None = None
     parent: Candidate | None = None
     section: str | None = None
+    reporter: str | None = None  # the agency whose report the advice that follows answers
     out: list[tuple[Candidate, tuple[str, ...], str | None, str | None, str | None]] = []
     for block in blocks:
         if block.kind == "agenda":
@@ -240,12 +277,25 @@ def _items(t: str, blocks: list[Block], hits: list[AgencyHit], meeting: Meeting,
             by = _subject(t, cand.span[0], cand.full[1], hits)
         if by is None and hint is not None and entry:
             by = hint.by
+        if by is None and cand.kind == "action" and not cand.directive and out:
+            prev = out[-1]  # "… รายงานว่า X ได้ … แล้ว" then "ส่วนการ … อยู่ระหว่าง …": same reporter
+            if (
+                prev[0].kind == "action"
+                and prev[2]
+                and prev[5] == section
+                and cand.full[0] - prev[0].full[1] <= 12
+            ):
+                by = prev[2]
+        if cand.kind == "action" and by and not cand.directive:
+            reporter = by
         to = tuple(addressees(t, cand.full, hits))
         if not to and hint is not None and entry and cand.kind == "recommendation":
-            to = hint.to
+            to = hint.to or ((reporter,) if reporter and reporter != by else ())
         due_match = dates.find_due(words, meeting_date=day)
         due = due_match.due.isoformat() if due_match else None
-        status = _status(cues, t[cand.span[0] : cand.full[1]]) if cand.kind == "action" else None
+        status = None
+        if cand.kind == "action":
+            status = "planned" if cand.directive else _status(cues, t[cand.span[0] : cand.full[1]])
         out.append((cand, to, by, due, status, section))
     return out
 

@@ -83,7 +83,7 @@ def find_date_times(text: str) -> tuple[str | None, str | None, str | None]:
     times = dates.find_times(text[:6000])
     start = times[0].start if times else None
     end = times[0].end if times else None
-    closing = re.search(r"(?:เลิก|ปิด)(?:การ)?ประชุม(?:เวลา)?\s*", text)
+    closing = re.search(r"(?:เลิก|(?<!เ)ปิด)(?:การ)?ประชุม(?:เวลา|\s)?\s*", text)
     if closing and not end:
         after = dates.find_times(text[closing.end() : closing.end() + 30])
         if after:
@@ -93,7 +93,7 @@ def find_date_times(text: str) -> tuple[str | None, str | None, str | None]:
 
 def find_chair(text: str) -> str | None:
     p = _patterns()
-    m = re.search(r"เป็นประธาน(?:การประชุม|ในการประชุม|ในที่ประชุม|กรรมการ)?", text)
+    m = re.search(r"(?:เป็น|ทำหน้าที่)ประธาน(?:การประชุม|ในการประชุม|ในที่ประชุม|กรรมการ)?", text)
     if m:
         sentence_start = max(text.rfind("\n", 0, m.start()), text.rfind("โดยมี", 0, m.start()) + 4)
         chunk = text[sentence_start + 1 : m.start()]
@@ -105,7 +105,7 @@ def find_chair(text: str) -> str | None:
             return words[-1]
     for line_span in lines(text):
         line = text[line_span[0] : line_span[1]]
-        r = re.search(r"\s(?:ประธานกรรมการ|ประธานในที่ประชุม|ประธานการประชุม)(?:\s|$)", line)
+        r = re.search(r"\s(?:ประธานกรรมการ|ประธานในที่ประชุม|ประธานการประชุม|ประธาน$)(?:\s|$)", line)
         if r:
             person = p["person"].search(line, 0, r.start())
             if person:

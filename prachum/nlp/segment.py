@@ -25,7 +25,7 @@ _NUMBERED = re.compile(
 )
 _BULLET = re.compile(r"^[-–—•●▪◦○*➢➤✓]\s*")
 _INLINE_NUMBER = re.compile(rf"(?<=\s)(?:\(({DIGIT}{{1,2}})\)|({DIGIT}{{1,2}})\))\s?")
-_INLINE_DASH = re.compile(r"(?:(?<=\s)|(?<=^))[-–•]\s")
+_INLINE_DASH = re.compile(r"(?:(?<=[^\d๐-๙\s]\s)|(?<=^))[-–•]\s(?![\d๐-๙])")
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 
