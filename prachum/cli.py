@@ -26,6 +26,7 @@ app = typer.Typer(
 COMMAND_MODULES: list[str] = [
     "prachum.cli_admin",
     "prachum.cli_search",
+    "prachum.cli_serve",
 ]
 
 

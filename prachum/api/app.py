@@ -1,0 +1,118 @@
+"""The FastAPI application: the JSON API under /api, the Thai web UI at /, and every asset
+(the UI's CSS/JS, the Sarabun fonts, Swagger UI) served from this process so the whole
+thing works without the internet. CORS stays off: the UI is same-origin.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+import prachum
+from prachum.api import labels
+from prachum.api.common import MB, BodyLimit, install_error_handlers, security_headers
+from prachum.errors import PrachumError
+from prachum.services import Services
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES_DIR = HERE / "templates"
+STATIC_DIR = HERE / "static"
+
+DESCRIPTION = """\
+JSON API of **prachum** (ประชุม): ingest Thai meeting minutes, read their extraction, search them,
+tag SDGs and track recommendations to closure.
+
+Lists come as `{"data": [...], "count": N}`; errors as `{"error": code, "detail": message}` with a
+4xx status. Changes (upload, status updates, links, deletes) need `Authorization: Bearer <token>`
+matching the server's `PRACHUM_API_TOKEN`; without a configured token the server is read-only.
+"""
+
+
+@lru_cache(maxsize=1)
+def sarabun_dir() -> Path:
+    """The folder of Sarabun TTFs shipped by fontpkg-sarabun."""
+    import fontpkg_sarabun
+
+    folder = Path(fontpkg_sarabun.__file__).resolve().parent / "files"
+    if not (folder / "Sarabun-Regular.ttf").exists():
+        raise PrachumError(f"Sarabun fonts not found in {folder}; reinstall fontpkg-sarabun")
+    return folder
+
+
+@lru_cache(maxsize=1)
+def swagger_dir() -> Path:
+    """Swagger UI's dist files, shipped by the swagger-ui-bundle-v2 package."""
+    import swagger_ui_bundle
+
+    return Path(swagger_ui_bundle.swagger_ui_path)
+
+
+def create_app(services: Services | None = None) -> FastAPI:
+    """Build the app around one Services object (made from the environment when None)."""
+    services = services or Services()
+    app = FastAPI(
+        title="prachum API",
+        version=prachum.__version__,
+        description=DESCRIPTION,
+        openapi_url="/api/openapi.json",
+        docs_url=None,  # FastAPI's default pulls Swagger UI from a CDN; served locally below
+        redoc_url=None,
+    )
+    app.state.services = services
+    # One ingest at a time: readers, the extractor and the index writer are CPU-bound and
+    # the index takes a file lock anyway; queueing keeps memory predictable.
+    app.state.ingest_lock = threading.Lock()
+    templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+    labels.install(templates.env)
+    templates.env.globals["version"] = prachum.__version__
+    app.state.templates = templates
+
+    install_error_handlers(app)
+    app.add_middleware(BodyLimit, max_upload_bytes=services.settings.max_upload_mb * MB)
+
+    @app.middleware("http")
+    async def add_security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        response = await call_next(request)
+        security_headers(response, request.url.path)
+        return response
+
+    from prachum.api import routes_docs, routes_recs, routes_search, routes_web
+
+    for module in (routes_docs, routes_search, routes_recs):
+        app.include_router(module.router, prefix="/api")
+    _include_briefing(app)
+    app.include_router(routes_web.router)
+
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    app.mount("/fonts", StaticFiles(directory=str(sarabun_dir())), name="fonts")
+    app.mount("/api/docs/assets", StaticFiles(directory=str(swagger_dir())), name="swagger")
+
+    @app.get("/api/docs", include_in_schema=False)
+    def swagger_ui() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/api/openapi.json",
+            title="prachum API — เอกสาร API",
+            swagger_js_url="/api/docs/assets/swagger-ui-bundle.js",
+            swagger_css_url="/api/docs/assets/swagger-ui.css",
+            swagger_favicon_url="/static/favicon.svg",
+        )
+
+    return app
+
+
+def _include_briefing(app: FastAPI) -> None:
+    """The briefing route exists once prachum.briefing.build_brief does (issue 8)."""
+    try:
+        from prachum.briefing import build_brief  # noqa: F401
+    except ImportError:
+        return
+    from prachum.api import routes_brief
+
+    app.include_router(routes_brief.router, prefix="/api")
