@@ -63,7 +63,9 @@ def custom_words() -> frozenset[str]:
     for surface, _agency in load_gazetteer().surfaces():
         words.add(surface)
     words |= _lexicon_words(corpus_path("lexicons", "positions.txt"))
-    words |= _lexicon_words(corpus_path("lexicons", "person_titles.txt"))
+    from prachum.nlp.entities import PERSON_TITLES  # imported here: entities imports this module
+
+    words |= set(PERSON_TITLES)
     words |= _lexicon_words(corpus_path("sdg", "lexicon.tsv"))
     return frozenset(w for w in words if _is_dictionary_word(w))
 
