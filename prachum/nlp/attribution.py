@@ -57,6 +57,7 @@ class AgencyHit:
     abbr: str | None
     surface: str
     name_en: str | None = None
+    kind: str | None = None  # the gazetteer's kind (ministry, provincial, position, …)
 
 
 @lru_cache(maxsize=1)
@@ -119,7 +120,7 @@ def find_agency_hits(text: str, gazetteer: object | None = None) -> list[AgencyH
         gaz = gazetteer if gazetteer is not None else load_gazetteer()
         for m in find_agencies(text, gaz):
             a = m.agency
-            hits.append(AgencyHit(tuple(m.span), a.name, a.abbr, m.surface, getattr(a, "name_en", None)))
+            hits.append(AgencyHit(tuple(m.span), a.name, a.abbr, m.surface, a.name_en, a.kind))
     taken = [h.span for h in hits]
     for h in _fallback_agencies(text):
         if not any(s < h.span[1] and h.span[0] < e for s, e in taken):
@@ -136,6 +137,25 @@ def _hit_at(hits: list[AgencyHit], pos: int, slack: int = 0) -> AgencyHit | None
     return best
 
 
+def display_name(hit: AgencyHit) -> str:
+    """Canonical name, unless the text qualifies it (สำนักงานจังหวัดขอนแก่น, อบต.เหมืองง่าม)."""
+    if hit.abbr is None or (hit.surface != hit.name and hit.surface.startswith(hit.name)):
+        return hit.surface
+    return hit.name
+
+
+def _with_place(text: str, name: str, end: int) -> tuple[str, int]:
+    """ "จังหวัดภูเก็ต ดำเนินการ", "องค์การบริหารส่วนตำบลเหมืองง่ามร่วมกับ": add the place written flush."""
+    if not name.endswith(("จังหวัด", "อำเภอ", "ตำบล", "เทศบาลเมือง", "เทศบาลนคร")):
+        return name, end
+    run = re.match(r"[ก-๙]+", text[end:])
+    place = cut_name(run.group(0)) if run else ""
+    flush_end = text[end + len(place) : end + len(place) + 1] in " \n"
+    if place and len(place) <= 20 and not place.startswith("ทุก") and (place != run.group(0) or flush_end):
+        return name + place, end + len(place)
+    return name, end
+
+
 def name_at(text: str, pos: int, hits: list[AgencyHit]) -> tuple[str, int] | None:
     """The agency, position or group named at ``pos`` (after an optional ทุก), and where it ends."""
     skip = re.match(r"\s*(?:ทุก\s?|แก่\s?|ไปยัง\s?)?", text[pos:])
@@ -143,9 +163,9 @@ def name_at(text: str, pos: int, hits: list[AgencyHit]) -> tuple[str, int] | Non
     hit = _hit_at(hits, start, 1)
     addr = _patterns()[1].match(text, start)
     if hit and (addr is None or hit.span[1] >= addr.end()):
-        return (hit.name if hit.abbr else hit.surface), hit.span[1]
+        return _with_place(text, display_name(hit), hit.span[1])
     if addr:
-        return addr.group(1), addr.end()
+        return _with_place(text, addr.group(1), addr.end())
     return None
 
 
@@ -178,13 +198,19 @@ def clean_speaker(text: str, span: Span, hits: list[AgencyHit]) -> str | None:
         start += m.end()
     raw = text[start:end].strip()
     raw = re.sub(r"\s?(?:ได้|จึง|ยัง|ก็)$", "", raw).strip()
-    if not raw or len(raw) > 90:
+    if not raw or len(raw) > 160:
         return None
     inside = [h for h in hits if start <= h.span[0] and h.span[1] <= end]
     rep = re.match(r"ผู้แทน(?:จาก)?\s?", raw)
     if inside and (rep or inside[0].span[0] - start <= 2):
-        h = inside[0]
-        return h.name if h.abbr else h.surface
+        return display_name(inside[0])
+    if len(raw) > 40:  # "วันนี้ (21 พ.ค. 67) นายคารม พลพรกลาง รองโฆษก…": the person, else the agency
+        from prachum.nlp.meeting import person_pattern
+
+        person = person_pattern().search(raw)
+        if person:
+            return person.group(0).strip()
+        return display_name(inside[-1]) if inside else None
     return raw[rep.end() :] if rep and len(raw) > rep.end() else raw
 
 

@@ -22,6 +22,7 @@ from prachum.nlp.attribution import (
     AgencyHit,
     addressees,
     clean_speaker,
+    display_name,
     find_agency_hits,
     name_at,
     speaker_before,
@@ -80,7 +81,10 @@ def _intro_kind(cues: Cues, words: str) -> tuple[str | None, bool]:
 
 def _make_intro(t: str, block: Block, hits: list[AgencyHit], cues: Cues) -> Intro:
     words = block.text(t)
-    kind, report = _intro_kind(cues, words)
+    # the clause that ends with "ดังนี้" decides what the list is ("… มีมติเห็นชอบแผน … โดยในการออก
+    # พันธบัตรมีเงื่อนไข ดังนี้" lists conditions, not resolutions)
+    last = max((m.end() for m in re.finditer(r"\sโดย(?!เฉพาะ)", words)), default=0)
+    kind, report = _intro_kind(cues, words[last:])
     by = None
     if found := speaker_before(t, block.span, hits):
         by = found[0]
@@ -102,6 +106,14 @@ def _introduces(t: str, block: Block, cues: Cues) -> bool:
     if cues.list_introducer.search(words):
         return True
     return block.kind != "resolution" and len(words) <= 60 and _intro_kind(cues, words)[0] is not None
+
+
+def _heading_entry(t: str, block: Block, cues: Cues) -> bool:
+    """A short entry that names a group of items ("ข้อเสนอแนะต่อการจัดทำ…", "ข้อสั่งการ:") rather than being one."""
+    words = block.text(t)
+    return bool(re.match(r"(?:ข้อเสนอแนะ|ข้อคิดเห็น|ข้อสังเกต|ข้อสั่งการ|ผลการดำเนินงาน|ประเด็น)", words)) and not (
+        cues.directive_start.match(words) or re.search(r"\s(?:ควร|ให้)", words)
+    )
 
 
 def _status(cues: Cues, words: str) -> str | None:
@@ -140,6 +152,17 @@ def _not_item(words: str) -> bool:
     return any(re.search(row[1], words) for row in _rows("not_items.tsv"))
 
 
+def _last_actor(t: str, span: Span, hits: list[AgencyHit]) -> str | None:
+    """The person (or else the agency) named last in a long run-in preamble before a directive."""
+    from prachum.nlp.meeting import person_pattern
+
+    persons = list(person_pattern().finditer(t, span[0], span[1]))
+    if persons:
+        return persons[-1].group(0).strip()
+    inside = [h for h in hits if span[0] <= h.span[0] and h.span[1] <= span[1]]
+    return display_name(inside[-1]) if inside else None
+
+
 REPORTED = ("done", "in_progress", "not_started")
 _CONNECTORS = None
 
@@ -148,11 +171,9 @@ def _skip_connectors(t: str, start: int, end: int) -> int:
     """Start of the clause's own words, after discourse connectors (ขณะนี้, ส่วน, ทั้งนี้, และ …)."""
     global _CONNECTORS
     if _CONNECTORS is None:
-        _CONNECTORS = re.compile(rf"(?:(?:{_alternation('speaker_prefixes.txt')})(?!\S*(?:ว่า|ให้)\b)\s?)+")
+        _CONNECTORS = re.compile(rf"(?:(?:{_alternation('speaker_prefixes.txt')})\s?)+")
     m = _CONNECTORS.match(t, start, end)
-    if m and m.end() < end and not re.match(r"ให้|ผู้แทน", t[m.end() :]):
-        return m.end()
-    return start
+    return m.end() if m and m.end() < end else start
 
 
 def classify(
@@ -186,10 +207,15 @@ def classify(
                 kind = cue.kind
                 prefix = words[: m.start()]
                 digits = re.search(r"[0-9๐-๙]", prefix)
-                if prefix.strip() and len(prefix) <= 60 and not digits:
+                assigns = kind != "action" or re.match(r"(?:ได้)?(?:มอบหมาย|สั่งการ|กำชับ)", m.group(0))
+                opens_with_agency = _subject(t, start, start + m.start() + 1, hits) or name_at(t, start, hits)
+                if prefix.strip() and len(prefix) <= 60 and not digits and (assigns or opens_with_agency):
                     speaker = speaker or clean_speaker(t, (start, start + m.start()), hits)
-                if kind != "action" and (len(prefix) > 30 or digits):
+                elif assigns and prefix.strip():
+                    speaker = speaker or _last_actor(t, (start, start + m.start()), hits)
+                if assigns and (len(prefix) > (30 if kind != "action" else 60) or digits):
                     start += m.start()
+                    directive = cues.directive_start.match(t[start:end])
                 break
     if kind is None:
         subject = _subject(t, start, end, hits)
@@ -223,7 +249,14 @@ def split_subjects(t: str, blocks: list[Block], hits: list[AgencyHit]) -> list[B
         cuts = []
         for m in _NEXT_SUBJECT.finditer(t, block.span[0], block.span[1]):
             hit = starts.get(m.end())
-            if hit and m.start() - block.span[0] >= 20 and _REPORT_VERB.match(t, hit.span[1]):
+            # a new organisation with its own report; an official acting on the same matter
+            # ("… แล้วเสร็จ และผู้ว่าราชการจังหวัดได้ลงนามประกาศใช้แผนแล้ว") stays in the item
+            if (
+                hit
+                and hit.kind != "position"
+                and m.start() - block.span[0] >= 20
+                and _REPORT_VERB.match(t, hit.span[1])
+            ):
                 cuts.append(m.start())
         last = block.span[0]
         for cut in [*cuts, block.span[1]]:
@@ -256,6 +289,9 @@ def _items(t: str, blocks: list[Block], hits: list[AgencyHit], meeting: Meeting,
                 top_style = style
             elif style != top_style and parent is not None:
                 hint = None  # a sub-entry: details of its parent, an item only with a cue of its own
+        if entry and len(block.text(t)) <= 60 and _heading_entry(t, block, cues):
+            intro, parent = _make_intro(t, block, hits, cues), None  # "1. ข้อเสนอแนะต่อ…" heads its sub-list
+            continue
         cand = classify(t, block, hint, entry, hits)
         if not entry:
             intro = _make_intro(t, block, hits, cues) if _introduces(t, block, cues) else None

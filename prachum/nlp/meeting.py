@@ -34,6 +34,11 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     }
 
 
+def person_pattern() -> re.Pattern[str]:
+    """A person written with a title: นายสุวพันธุ์ ตันยุวรรธนะ, พลเอก ประยุทธ์ จันทร์โอชา."""
+    return _patterns()["person"]
+
+
 def _clean_line(text: str, span: Span, skip: tuple[Span, ...]) -> str:
     start, end = span
     for s, e in skip:
@@ -66,7 +71,14 @@ def find_body(text: str) -> str | None:
         name = text[m.start() : end].strip(" ,")
         before = text[max(0, m.start() - 8) : m.start()]
         line_start = m.start() == 0 or text[m.start() - 1] == "\n" or "บันทึกการประชุม" in before
-        rank = 0 if "ประชุม" in before else 1 if line_start else 2
+        after = text[end : end + 30]
+        rank = (
+            0
+            if "ประชุม" in before
+            else 1
+            if re.match(r"\s?(?:ได้)?(?:จัด)?(?:การ)?ประชุม", after) or line_start
+            else 2
+        )
         candidates.append((rank, m.start(), name))
         if m.start() > 3000:
             break
@@ -91,18 +103,22 @@ def find_date_times(text: str) -> tuple[str | None, str | None, str | None]:
     return date, start, end
 
 
-def find_chair(text: str) -> str | None:
+def find_chair(text: str, skip: tuple[Span, ...] = ()) -> str | None:
+    """Who chaired: "… X เป็นประธานการประชุม", "X ทำหน้าที่ประธาน", or the ประธาน line of the list."""
     p = _patterns()
-    m = re.search(r"(?:เป็น|ทำหน้าที่)ประธาน(?:การประชุม|ในการประชุม|ในที่ประชุม|กรรมการ)?", text)
-    if m:
-        sentence_start = max(text.rfind("\n", 0, m.start()), text.rfind("โดยมี", 0, m.start()) + 4)
-        chunk = text[sentence_start + 1 : m.start()]
+    fallback = None
+    for m in re.finditer(r"(?:เป็น|ทำหน้าที่)ประธาน(?:การประชุม|ในการประชุม|ในที่ประชุม|กรรมการ)?", text):
+        if any(s <= m.start() < e for s, e in skip):
+            continue
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        having = text.rfind("โดยมี", line_start, m.start())
+        chunk = text[max(line_start, having + len("โดยมี") if having >= 0 else 0) : m.start()]
         persons = list(p["person"].finditer(chunk))
         if persons:
             return persons[-1].group(0).strip()
         words = chunk.strip().split()
-        if words:
-            return words[-1]
+        if words and fallback is None and len(words[-1]) <= 40:
+            fallback = words[-1]
     for line_span in lines(text):
         line = text[line_span[0] : line_span[1]]
         r = re.search(r"\s(?:ประธานกรรมการ|ประธานในที่ประชุม|ประธานการประชุม|ประธาน$)(?:\s|$)", line)
@@ -111,8 +127,8 @@ def find_chair(text: str) -> str | None:
             if person:
                 return person.group(0).strip()
             head = re.sub(r"^[0-9๐-๙]+[.)]\s*", "", line[: r.start()]).strip()
-            return head.split(" ")[0] if head else None
-    return None
+            return head.split(" ")[0] if head else fallback
+    return fallback
 
 
 def find_location(text: str) -> str | None:
@@ -180,7 +196,7 @@ def extract_meeting(text: str, skip: tuple[Span, ...], hits: list[AgencyHit]) ->
         date=date,
         start_time=start,
         end_time=end,
-        chair=find_chair(text),
+        chair=find_chair(text, skip),
         location=find_location(text),
         participants=find_participants(text, hits),
     )
