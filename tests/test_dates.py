@@ -167,3 +167,9 @@ def test_plain_in_before_fiscal_year_is_a_deadline_unless_past():
     assert parse_due("แผนปฏิบัติการในปีงบประมาน พ.ศ. 2566 โดย", MEETING) == "2023-09-30"  # common misspelling
     assert parse_due("ผลการดำเนินงานในปีงบประมาณ พ.ศ. 2565", MEETING) is None
     assert parse_due("ดำเนินการในปี พ.ศ. 2570", MEETING) is None
+
+
+def test_formal_forms_with_month_word_and_era_in_full():
+    assert parse_thai_date("วันที่ ๓ เดือนกุมภาพันธ์ พุทธศักราช ๒๕๖๖") == D(2023, 2, 3)
+    assert parse_thai_date("3 กุมภาพันธ์ คริสต์ศักราช 2023") == D(2023, 2, 3)
+    assert parse_due("ภายในวันศุกร์ที่ 30 มิถุนายน 2566") == "2023-06-30"

@@ -71,12 +71,12 @@ ENGLISH_MONTH_RE = (
     r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
     r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
 )
-ERA_RE = r"(?:(?P<be>พ\.?\s?ศ\.?)|(?P<ce>ค\.?\s?ศ\.?))"
+ERA_RE = r"(?:(?P<be>พ\.?\s?ศ\.?|พุทธศักราช)|(?P<ce>ค\.?\s?ศ\.?|คริสต์ศักราช))"
 _WEEKDAY_RE = r"(?:" + "|".join(sorted(THAI_WEEKDAYS, key=len, reverse=True)) + r"|พฤหัส)"
 
 _THAI_DATE = re.compile(
     rf"(?:(?:วัน(?P<weekday>{_WEEKDAY_RE})\s*(?:ที่)?|วันที่)\s*)?"
-    rf"(?<!\d)(?P<day>[0-3]?\d)\s*(?P<month>{THAI_MONTH_RE})"
+    rf"(?<!\d)(?P<day>[0-3]?\d)\s*(?:เดือน\s*)?(?P<month>{THAI_MONTH_RE})"
     rf"(?:\s*(?:{ERA_RE}\s*)?(?P<year>\d{{4}}|\d{{2}})(?!\d))?"
 )
 _NUMERIC_DATE = re.compile(
@@ -334,8 +334,13 @@ def _due_at(folded: str, pos: int, meeting: datetime.date | None) -> tuple[int, 
     prefix = _DUE_DATE_PREFIX.match(folded, pos)
     after_prefix = prefix.end() if prefix else pos
     default_year = meeting.year if meeting else None
-    for pattern in (_THAI_DATE, _NUMERIC_DATE, _ENGLISH_DATE):
-        m = pattern.match(folded, after_prefix)
+    for pattern, at in (
+        (_THAI_DATE, pos),  # its own prefix reads วันศุกร์ที่ …
+        (_THAI_DATE, after_prefix),
+        (_NUMERIC_DATE, after_prefix),
+        (_ENGLISH_DATE, after_prefix),
+    ):
+        m = pattern.match(folded, at)
         if m:
             dates = _candidates(folded[m.start() : m.end()], default_year)
             if dates:
