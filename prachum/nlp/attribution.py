@@ -205,11 +205,11 @@ def clean_speaker(text: str, span: Span, hits: list[AgencyHit]) -> str | None:
     if inside and (rep or inside[0].span[0] - start <= 2):
         return display_name(inside[0])
     if len(raw) > 40:  # "วันนี้ (21 พ.ค. 67) นายคารม พลพรกลาง รองโฆษก…": the person, else the agency
-        from prachum.nlp.meeting import person_pattern
+        from prachum.nlp.meeting import persons_in
 
-        person = person_pattern().search(raw)
-        if person:
-            return person.group(0).strip()
+        persons = persons_in(raw)
+        if persons:
+            return persons[0][1]
         return display_name(inside[-1]) if inside else None
     return raw[rep.end() :] if rep and len(raw) > rep.end() else raw
 

@@ -154,11 +154,11 @@ def _not_item(words: str) -> bool:
 
 def _last_actor(t: str, span: Span, hits: list[AgencyHit]) -> str | None:
     """The person (or else the agency) named last in a long run-in preamble before a directive."""
-    from prachum.nlp.meeting import person_pattern
+    from prachum.nlp.meeting import persons_in
 
-    persons = list(person_pattern().finditer(t, span[0], span[1]))
+    persons = persons_in(t[span[0] : span[1]])
     if persons:
-        return persons[-1].group(0).strip()
+        return persons[-1][1]
     inside = [h for h in hits if span[0] <= h.span[0] and h.span[1] <= span[1]]
     return display_name(inside[-1]) if inside else None
 

@@ -1,7 +1,8 @@
 """Meeting facts: title, body, date, times, chair, location or platform, participants.
 
 Works on the normalised text (Thai digits are folded only where dates and times are read).
-The cue words live in ``corpus/lexicons/`` (body_heads, body_stops, person_titles,
+People come from `prachum.nlp.entities.find_persons`. The cue words live in
+``corpus/lexicons/`` (body_heads, body_stops,
 meeting_roles, platforms).
 """
 
@@ -22,21 +23,32 @@ _FLUSH_STOPS = r"เป็นประธาน|มีมติ|ครั้ง�
 
 @lru_cache(maxsize=1)
 def _patterns() -> dict[str, re.Pattern[str]]:
-    titles = _alternation("person_titles.txt")
     roles = sorted((r[0] for r in _rows("meeting_roles.txt")), key=len, reverse=True)
     heads = _alternation("body_heads.txt")
     return {
-        "person": re.compile(rf"(?:{titles})\s?[ก-๙]+(?:\s{{1,2}}[ก-๙]+)?"),
         "role": re.compile(r"\s(" + "|".join(map(re.escape, roles)) + r")\s*$"),
         "body": re.compile(rf"(?:(?<![ก-๙])|(?<=ประชุม))(?:{heads})[ก-๙]"),
         "body_stop": re.compile(rf"\s(?:{_alternation('body_stops.txt')})|(?:{_FLUSH_STOPS})|\n"),
-        "platform": re.compile(_alternation("platforms.txt")),
+        # one pattern per row: the lexicon lists specific platforms before generic wording
+        **{f"platform{i}": re.compile(row[0]) for i, row in enumerate(_rows("platforms.txt"))},
     }
 
 
-def person_pattern() -> re.Pattern[str]:
-    """A person written with a title: นายสุวพันธุ์ ตันยุวรรธนะ, พลเอก ประยุทธ์ จันทร์โอชา."""
-    return _patterns()["person"]
+def persons_in(text: str) -> list[tuple[int, str]]:
+    """(offset, name with title) of the people named in ``text``, by the colleague's finder."""
+    from prachum.nlp.entities import find_persons
+
+    return [(m.span[0], m.name) for m in find_persons(text)]
+
+
+def _split_person(text: str) -> tuple[str | None, str]:
+    """A participant or delegate phrase: (name with title, the words after the name)."""
+    people = persons_in(text)
+    if not people or people[0][0] > 2:
+        return None, text.strip()
+    offset, name = people[0]
+    rest = text[offset + len(name) :] if text[offset : offset + len(name)] == name else ""
+    return name, rest.strip()
 
 
 def _clean_line(text: str, span: Span, skip: tuple[Span, ...]) -> str:
@@ -105,7 +117,6 @@ def find_date_times(text: str) -> tuple[str | None, str | None, str | None]:
 
 def find_chair(text: str, skip: tuple[Span, ...] = ()) -> str | None:
     """Who chaired: "… X เป็นประธานการประชุม", "X ทำหน้าที่ประธาน", or the ประธาน line of the list."""
-    p = _patterns()
     fallback = None
     for m in re.finditer(r"(?:เป็น|ทำหน้าที่)ประธาน(?:การประชุม|ในการประชุม|ในที่ประชุม|กรรมการ)?", text):
         if any(s <= m.start() < e for s, e in skip):
@@ -113,9 +124,9 @@ def find_chair(text: str, skip: tuple[Span, ...] = ()) -> str | None:
         line_start = text.rfind("\n", 0, m.start()) + 1
         having = text.rfind("โดยมี", line_start, m.start())
         chunk = text[max(line_start, having + len("โดยมี") if having >= 0 else 0) : m.start()]
-        persons = list(p["person"].finditer(chunk))
+        persons = persons_in(chunk)
         if persons:
-            return persons[-1].group(0).strip()
+            return persons[-1][1]
         words = chunk.strip().split()
         if words and fallback is None and len(words[-1]) <= 40:
             fallback = words[-1]
@@ -123,9 +134,9 @@ def find_chair(text: str, skip: tuple[Span, ...] = ()) -> str | None:
         line = text[line_span[0] : line_span[1]]
         r = re.search(r"\s(?:ประธานกรรมการ|ประธานในที่ประชุม|ประธานการประชุม|ประธาน$)(?:\s|$)", line)
         if r:
-            person = p["person"].search(line, 0, r.start())
-            if person:
-                return person.group(0).strip()
+            persons = persons_in(line[: r.start()])
+            if persons:
+                return persons[0][1]
             head = re.sub(r"^[0-9๐-๙]+[.)]\s*", "", line[: r.start()]).strip()
             return head.split(" ")[0] if head else fallback
     return fallback
@@ -135,13 +146,17 @@ def find_location(text: str) -> str | None:
     p = _patterns()
     m = re.search(r"(?:^|\s)ณ\s?", text[:6000])
     if m:
-        stop = re.compile(rf"\s(?:โดย|เวลา|และผ่าน|ผ่าน|รูปแบบ|{_alternation('person_titles.txt')})|\n")
+        stop = re.compile(r"\s(?:โดย|เวลา|และผ่าน|ผ่าน|รูปแบบ)|\n")
         s = stop.search(text, m.end(), m.end() + 200)
-        loc = text[m.end() : s.start() if s else m.end() + 200].strip()
+        loc = text[m.end() : s.start() if s else m.end() + 200]
+        people = persons_in(loc)
+        loc = (loc[: people[0][0]] if people else loc).strip()
         if loc:
             return loc
-    platform = p["platform"].search(text[:6000])
-    return platform.group(0) if platform else None
+    for key, pattern in p.items():
+        if key.startswith("platform") and (found := pattern.search(text[:6000])):
+            return found.group(0)
+    return None
 
 
 def _participant_line(line: str, role: str | None) -> Participant:
@@ -152,9 +167,7 @@ def _participant_line(line: str, role: str | None) -> Participant:
     if r:
         role = role or r.group(1)
         line = line[: r.start()]
-    person = p["person"].match(line)
-    name = person.group(0).strip() if person else None
-    position = line[person.end() :].strip() if person else line.strip()
+    name, position = _split_person(line)
     return Participant(name=name, position=position or None, agency=None, role=role)
 
 
@@ -172,16 +185,13 @@ def find_participants(text: str, hits: list[AgencyHit]) -> tuple[Participant, ..
             out.append(_participant_line(line, role_of_section[section]))
         else:
             section = None
-    p = _patterns()
     delegate = re.compile(r"มอบหมายให้\s?(?P<who>.+?)\s?เป็นผู้แทน\s?(?P<agency>\S+)")
     represent = re.compile(
         r"(?P<who>\S+\s\S+\s\S+)\s(?:ผู้แทน|ในฐานะผู้แทน)(?P<agency>กระทรวง\S+|\s\S+)\s?เข้าร่วม"
     )
     for m in list(delegate.finditer(text)) + list(represent.finditer(text)):
         who = m.group("who")
-        person = p["person"].search(who)
-        name = person.group(0).strip() if person else None
-        position = who[person.end() :].strip() if person else who.strip()
+        name, position = _split_person(who)
         surface = m.group("agency").strip()
         agency = next((h.name for h in hits if h.surface == surface or h.name == surface), surface)
         out.append(Participant(name=name, position=position or None, agency=agency, role="ผู้แทน"))
