@@ -8,8 +8,9 @@ from __future__ import annotations
 import contextlib
 import hmac
 import logging
-import re
+import unicodedata
 from typing import Annotated, Any
+from urllib.parse import unquote
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -27,7 +28,6 @@ MAX_FILES_PER_UPLOAD = 20
 MAX_JSON_BODY = 1 * MB
 
 _bearer = HTTPBearer(auto_error=False, description="The server's PRACHUM_API_TOKEN")
-_ACTOR_CHARS = re.compile(r"[^\w .@-]+")
 
 
 def get_services(request: Request) -> Services:
@@ -52,8 +52,17 @@ def require_writer(
     given = credentials.credentials if credentials and credentials.scheme.lower() == "bearer" else ""
     if not hmac.compare_digest(given.encode("utf-8"), token.encode("utf-8")):
         raise Unauthorized("missing or wrong token: send 'Authorization: Bearer <PRACHUM_API_TOKEN>'")
-    name = _ACTOR_CHARS.sub("", request.headers.get("x-prachum-user", "")).strip()[:60]
+    # Header values are Latin-1 on the wire, so a Thai name arrives percent-encoded (UTF-8).
+    name = actor_name(request.headers.get("x-prachum-user", ""))
     return f"api:{name}" if name else "api"
+
+
+def actor_name(header: str) -> str:
+    """A printable, short display name: letters (with Thai vowel and tone marks), digits,
+    space and . @ - _ only, so history entries cannot carry markup or control characters."""
+    text = unquote(header)
+    kept = "".join(c for c in text if unicodedata.category(c)[0] in "LMN" or c in " .@-_")
+    return " ".join(kept.split())[:60]
 
 
 Writer = Annotated[str, Depends(require_writer)]

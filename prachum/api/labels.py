@@ -46,6 +46,18 @@ FOLLOWUP_STATES = {
     "suggested": "รอการยืนยัน",
 }
 
+HISTORY_FIELDS = {
+    "created": "สร้างรายการ",
+    "status": "สถานะ",
+    "due": "กำหนดเสร็จ",
+    "note": "บันทึก",
+    "notes": "บันทึก",
+    "priority": "ความสำคัญ",
+    "link": "เชื่อมหลักฐาน",
+    "unlink": "ยกเลิกการเชื่อม",
+    "source": "เอกสารต้นทาง",
+}
+
 # The UN's published SDG colours, and short goal names (Thai, English).
 SDG_GOALS: dict[int, tuple[str, str, str]] = {
     1: ("#E5243B", "ขจัดความยากจน", "No poverty"),
@@ -124,3 +136,4 @@ def install(env) -> None:  # type: ignore[no-untyped-def]
     env.globals["SDG_GOALS"] = SDG_GOALS
     env.globals["KIND_LABELS"] = KIND_LABELS
     env.globals["FOLLOWUP_STATES"] = FOLLOWUP_STATES
+    env.globals["HISTORY_FIELDS"] = HISTORY_FIELDS

@@ -147,12 +147,13 @@ class LinkRequest(BaseModel):
     item_id: str = Field(
         min_length=1, max_length=64, description="The later item that reports on this record"
     )
+    state: str = Field("confirmed", description="confirmed (applies the status it implies) or suggested")
 
 
 @router.post("/recs/{rec_id}/links", status_code=201)
 def link_rec(rec_id: str, link: LinkRequest, services: ServicesDep, actor: Writer) -> dict[str, Any]:
     """Link an item as evidence for the record (a confirmed, hand-made link)."""
-    services.register.link(rec_id, link.item_id, actor=actor)
+    services.register.link(rec_id, link.item_id, actor=actor, state=link.state)
     return services.register.get(rec_id)
 
 

@@ -30,9 +30,20 @@ class SearchParams(BaseModel):
     status: str | None = Field(None, max_length=40, description="Item or register status")
 
 
+def status_lookup(services: Services) -> Any:
+    """item id → register status (a mapping or a function), or None without a register."""
+    from prachum.search.service import register_status_lookup
+
+    found = register_status_lookup(services)
+    if found is None:
+        by_items = getattr(services.register, "status_of_items", None)
+        found = by_items() if callable(by_items) else None
+    return found
+
+
 def run_search(services: Services, params: SearchParams) -> dict[str, Any]:
     """Search with the search package's own service functions: the CLI does the same."""
-    from prachum.search.service import make_filters, register_status_lookup, search_payload
+    from prachum.search.service import make_filters, search_payload
 
     filters = make_filters(
         kind=params.kind,
@@ -42,7 +53,7 @@ def run_search(services: Services, params: SearchParams) -> dict[str, Any]:
         since=params.since,
         until=params.until,
         status=params.status,
-        status_of=register_status_lookup(services) if params.status else None,
+        status_of=status_lookup(services) if params.status else None,
     )
     payload = search_payload(services, params.q.strip(), limit=params.limit + params.offset, filters=filters)
     hits = payload["hits"][params.offset :]

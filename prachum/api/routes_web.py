@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from prachum.api import labels, view
 from prachum.api.common import ServicesDep
 from prachum.api.routes_recs import RecFilters, list_records
-from prachum.api.routes_search import SearchParams, run_search
+from prachum.api.routes_search import SearchParams, run_search, status_lookup
 from prachum.errors import PrachumError
 from prachum.models import ACTION_STATUSES, KINDS
 from prachum.services import Services
@@ -26,10 +26,11 @@ router = APIRouter(include_in_schema=False)
 SEARCH_FIELDS = ("q", "kind", "sdg", "agency", "body", "since", "until", "status")
 REC_FIELDS = ("status", "agency", "body", "sdg", "kind", "overdue", "sort")
 REC_SORTS = {
-    "": "ค้างเกินกำหนดก่อน (overdue first)",
+    "overdue": "เกินกำหนดก่อน (overdue first)",
     "due": "กำหนดเสร็จ (due)",
+    "date": "วันที่ประชุม (meeting date)",
     "status": "สถานะ (status)",
-    "meeting_date": "วันที่ประชุม (meeting date)",
+    "priority": "รายการสำคัญก่อน (priority)",
 }
 
 
@@ -84,9 +85,7 @@ def search_page(request: Request, services: ServicesDep) -> HTMLResponse:
 
 def _add_item_facts(services: Services, hits: list[dict[str, Any]]) -> None:
     """Give item hits their status (the register's when tracked) and SDG goals for the badges."""
-    from prachum.search.service import register_status_lookup
-
-    lookup = register_status_lookup(services) if any(h.get("item_id") for h in hits) else None
+    lookup = status_lookup(services) if any(h.get("item_id") for h in hits) else None
     for hit in hits:
         if not hit.get("item_id"):
             continue

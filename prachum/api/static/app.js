@@ -21,7 +21,8 @@
     store(ACTOR_KEY, actor);
     var headers = {};
     if (token) { headers.Authorization = "Bearer " + token; }
-    if (actor) { headers["X-Prachum-User"] = actor; }
+    // Header values must be Latin-1: a Thai name travels percent-encoded.
+    if (actor) { headers["X-Prachum-User"] = encodeURIComponent(actor); }
     return headers;
   }
 
