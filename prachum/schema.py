@@ -90,6 +90,11 @@ recs = sa.Table(
     sa.Column("status", sa.String(32), nullable=False, index=True),
     sa.Column("priority", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("notes", sa.Text),
+    # agencies named by/to/next to the item (folded keys), for follow-up linking
+    sa.Column("agencies", sa.JSON, nullable=False, server_default="[]"),
+    # meeting date of the report that last set the status automatically: older reports never
+    # overwrite a newer one's status, whatever order documents are ingested in
+    sa.Column("status_as_of", sa.String(10)),
     sa.Column("version", sa.Integer, nullable=False, server_default="1"),
     sa.Column("created_at", sa.String(32), nullable=False),
     sa.Column("updated_at", sa.String(32), nullable=False),

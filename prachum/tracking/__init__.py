@@ -1,0 +1,1 @@
+"""The recommendation/assignment register: records, follow-up links, views and exports."""

@@ -1,0 +1,289 @@
+"""Follow-up linking: which earlier record does a later progress report speak about?
+
+A later meeting's progress items ("ได้ลงนามบันทึกความร่วมมือกับมหาวิทยาลัย…แล้ว") are scored
+against the register's records of EARLIER meetings on five signals, each in [0, 1]:
+
+- meaning: embedding cosine, rescaled by the embedder's own floor (e5 puts unrelated Thai
+  sentences near 0.8, a bag-of-words hash near 0), so one threshold works for every backend;
+- words: overlap of content tokens;
+- agencies: overlap of the agencies named by, to, or next to each item;
+- body: the same committee met;
+- reference: the later document names the earlier meeting's date ("จากการประชุมเมื่อวันที่…").
+
+Each report goes to at most one record and each record takes at most one report per
+document (best pairs first), because a progress list answers a recommendation list line by
+line; a near tie between two records makes the link a suggestion, not an automatic one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from prachum.models import Embedder, Item, Minutes
+from prachum.tracking.statuses import proposed_status
+
+AUTO_THRESHOLD = 0.60  # at or above: linked and status applied automatically
+SUGGEST_THRESHOLD = 0.45  # at or above: proposed, waits for a person
+AMBIGUITY_MARGIN = 0.03  # runner-up this close to the best → only a suggestion
+# Meeting context (same body, an explicit reference to the earlier meeting) weighs as much as
+# wording: a committee's progress list answers that committee's earlier advice even when the
+# report words it differently ("ลงนามบันทึกความร่วมมือกับมหาวิทยาลัย" ↔ "หาภาคีเครือข่ายภาควิชาการ").
+WEIGHTS = {"meaning": 0.35, "words": 0.15, "agencies": 0.15, "body": 0.15, "reference": 0.2}
+# Context alone never links: the texts must share some meaning or some words.
+MIN_MEANING = 0.15
+MIN_WORDS = 0.25
+
+# Unrelated sentences from Thai public administration: their mean pairwise cosine is the
+# embedder's "nothing in common" floor.
+_FLOOR_SENTENCES = (
+    "ที่ประชุมรับรองรายงานการประชุมครั้งที่แล้วโดยไม่มีการแก้ไข",
+    "กรมชลประทานรายงานปริมาณน้ำในเขื่อนภูมิพลลดลงจากปีที่แล้ว",
+    "ให้โรงเรียนจัดกิจกรรมส่งเสริมการอ่านสำหรับนักเรียนชั้นประถมศึกษา",
+    "สำนักงานสาธารณสุขจังหวัดเตรียมวัคซีนป้องกันไข้หวัดใหญ่สำหรับผู้สูงอายุ",
+    "กระทรวงการคลังพิจารณามาตรการลดหย่อนภาษีสำหรับผู้ประกอบการรายย่อย",
+    "การท่าเรือแห่งประเทศไทยปรับปรุงท่าเทียบเรือเพื่อรองรับเรือสินค้าขนาดใหญ่",
+    "The committee noted the tourism statistics for the first quarter.",
+    "ควรส่งเสริมการปลูกป่าชายเลนเพื่อป้องกันการกัดเซาะชายฝั่ง",
+)
+_STATUS_WORDS = re.compile(r"ยังไม่(?:ได้)?(?:ดำเนินการ)?|อยู่ระหว่าง(?:ดำเนินการ|การ)?|แล้วเสร็จ|แล้ว|คาดว่าจะ")
+
+_BECAUSE = re.compile(r"เนื่องจาก[^\n]{1,150}")
+
+
+@dataclass(frozen=True)
+class RecView:
+    """What linking needs to know about one register record."""
+
+    rec_id: str
+    text: str
+    agencies: frozenset[str]
+    body: str | None
+    meeting_date: str | None
+    doc_id: str | None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A later item that may report progress on an earlier record."""
+
+    item_id: str
+    doc_id: str
+    text: str
+    context: str  # the whole list entry: "…แล้ว 12 แห่ง เพื่อเป็นภาคีด้านวิชาการ…" says what was done
+    agencies: frozenset[str]
+    body: str | None
+    meeting_date: str | None
+    referenced_dates: frozenset[str]
+    proposed_status: str | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class Proposal:
+    rec_id: str
+    item_id: str
+    doc_id: str
+    confidence: float
+    proposed_status: str | None
+    state: str  # auto | suggested
+    reason: str
+    signals: dict[str, float] = field(default_factory=dict)
+
+
+def agency_key(name: str) -> str:
+    """Fold an agency surface form so that ``มท.``, ``มท`` and ``ม.ท.`` meet."""
+    return re.sub(r"[\s.]", "", name).lower()
+
+
+def alias_map(minutes: Minutes) -> dict[str, str]:
+    """Every name, abbreviation and English name of the agencies in ``minutes`` → one key."""
+    out: dict[str, str] = {}
+    for agency in minutes.agencies:
+        key = agency_key(agency.name)
+        for surface in (agency.name, agency.abbr, agency.name_en):
+            if surface:
+                out[agency_key(surface)] = key
+    return out
+
+
+def context_range(text: str, span: tuple[int, int], limit: int = 300) -> tuple[int, int]:
+    """The line (list entry or paragraph) holding ``span``, at most ``limit`` chars either side."""
+    start = text.rfind("\n", 0, span[0]) + 1
+    end = text.find("\n", span[1])
+    end = len(text) if end < 0 else end
+    return max(start, span[0] - limit), min(end, span[1] + limit)
+
+
+def item_agencies(minutes: Minutes, item: Item) -> frozenset[str]:
+    """Agencies the item names as actor or addressee, or that its line mentions."""
+    aliases = alias_map(minutes)
+    found = {aliases.get(agency_key(name), agency_key(name)) for name in (*item.by, *item.to) if name.strip()}
+    start, end = context_range(minutes.document.text, item.span)
+    for agency in minutes.agencies:
+        if any(s < end and e > start for s, e in agency.mentions):
+            found.add(agency_key(agency.name))
+    return frozenset(found)
+
+
+def evidence_of(minutes: Minutes) -> list[Evidence]:
+    """The items of ``minutes`` that report progress (actions/resolutions with progress wording)."""
+    from prachum.nlp.dates import find_dates
+
+    text = minutes.document.text
+    dates = [(d.span[0], d.date.isoformat()) for d in find_dates(text)]
+    out = []
+    for item in minutes.items:
+        if item.kind == "recommendation" or item.status == "planned":
+            continue  # new advice or a new assignment: a record of its own, not a report
+        status, reason = proposed_status(item.text, item.status)
+        if status is None:
+            continue
+        context = text[slice(*context_range(text, item.span))]
+        because = _BECAUSE.search(context)
+        if because:
+            reason = f"{reason} {because.group(0).strip()}"
+        out.append(
+            Evidence(
+                item_id=item.id,
+                doc_id=minutes.id,
+                text=item.text,
+                context=context,
+                agencies=item_agencies(minutes, item),
+                body=minutes.meeting.body,
+                meeting_date=minutes.meeting.date,
+                # dates written before the item: "ตามข้อคิดเห็น…จากการประชุมเมื่อวันที่ 3 กุมภาพันธ์ 2566"
+                referenced_dates=frozenset(iso for at, iso in dates if at < item.span[0]) - {minutes.meeting.date},
+                proposed_status=status,
+                reason=reason,
+            )
+        )
+    return out
+
+
+def is_earlier(rec_date: str | None, evidence_date: str | None) -> bool:
+    """A report can only follow up a record from a strictly earlier meeting."""
+    return bool(rec_date and evidence_date and rec_date < evidence_date)
+
+
+@lru_cache(maxsize=16)
+def _floor_for(embedder: Embedder) -> float:
+    vectors = embedder.embed_passages(list(_FLOOR_SENTENCES))
+    sims = vectors @ vectors.T
+    n = len(_FLOOR_SENTENCES)
+    return float((sims.sum() - np.trace(sims)) / (n * n - n))
+
+
+def meaning_scores(embedder: Embedder, recs: Sequence[str], reports: Sequence[str]) -> np.ndarray:
+    """(reports × recs) cosine rescaled so the embedder's unrelated-text floor maps to 0."""
+    if not recs or not reports:
+        return np.zeros((len(reports), len(recs)), dtype=np.float32)
+    floor = min(_floor_for(embedder), 0.95)
+    cleaned = [_STATUS_WORDS.sub(" ", t) for t in reports]
+    sims = embedder.embed_passages(cleaned) @ embedder.embed_passages(list(recs)).T
+    return np.clip((sims - floor) / (1.0 - floor), 0.0, 1.0)
+
+
+def _tokens(text: str) -> set[str]:
+    from prachum.search.tokens import search_tokens
+
+    return {t for t in search_tokens(_STATUS_WORDS.sub(" ", text)) if len(t) > 1}
+
+
+def word_overlap(a: str, b: str) -> float:
+    """Share of the shorter text's content tokens found in the other (containment)."""
+    ta, tb = _tokens(a), _tokens(b)
+    if not ta or not tb:
+        return 0.0
+    return len(ta & tb) / min(len(ta), len(tb))
+
+
+def _same_agency(a: str, b: str) -> bool:
+    # Thai unit names carry their parent's name: สป.มท. ⊃ มท., สำนักงานปลัดกระทรวงมหาดไทย ⊃ กระทรวงมหาดไทย.
+    return a == b or (min(len(a), len(b)) >= 2 and (a in b or b in a))
+
+
+def agency_overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    """Matched share of the two agency sets (0.5 when either side names none)."""
+    if not a or not b:
+        return 0.5  # unknown: neither for nor against
+    matched_a = sum(any(_same_agency(x, y) for y in b) for x in a)
+    matched_b = sum(any(_same_agency(x, y) for x in a) for y in b)
+    return (matched_a + matched_b) / (len(a) + len(b))
+
+
+def same_body(a: str | None, b: str | None) -> float:
+    if not a or not b:
+        return 0.5
+    fa, fb = re.sub(r"\s+", "", a), re.sub(r"\s+", "", b)
+    return 1.0 if fa == fb or (min(len(fa), len(fb)) >= 12 and (fa in fb or fb in fa)) else 0.0
+
+
+def propose_links(
+    embedder: Embedder,
+    recs: Sequence[RecView],
+    reports: Sequence[Evidence],
+    *,
+    taken: Iterable[tuple[str, str]] = (),
+) -> list[Proposal]:
+    """Links worth keeping between ``reports`` and the records of earlier meetings.
+
+    ``taken`` lists (rec_id, item_id) pairs already decided (any state): they are neither
+    proposed again nor counted as free."""
+    taken = set(taken)
+    if not recs or not reports:
+        return []
+    meaning = meaning_scores(embedder, [r.text for r in recs], [e.context for e in reports])
+    scored: list[tuple[float, int, int, dict[str, float]]] = []
+    for i, report in enumerate(reports):
+        for j, rec in enumerate(recs):
+            if (rec.rec_id, report.item_id) in taken or not is_earlier(rec.meeting_date, report.meeting_date):
+                continue
+            signals = {
+                "meaning": float(meaning[i, j]),
+                "words": word_overlap(rec.text, report.context),
+                "agencies": agency_overlap(rec.agencies, report.agencies),
+                "body": same_body(rec.body, report.body),
+                "reference": 1.0 if rec.meeting_date in report.referenced_dates else 0.0,
+            }
+            if signals["meaning"] < MIN_MEANING and signals["words"] < MIN_WORDS:
+                continue
+            confidence = sum(WEIGHTS[k] * v for k, v in signals.items())
+            if confidence >= SUGGEST_THRESHOLD:
+                scored.append((confidence, i, j, signals))
+    scored.sort(key=lambda row: -row[0])
+    options: dict[int, list[tuple[float, int]]] = {}
+    for confidence, i, j, _s in scored:
+        options.setdefault(i, []).append((confidence, j))
+    chosen: dict[int, tuple[float, int, dict[str, float]]] = {}
+    holder: dict[tuple[int, str], int] = {}  # (record, document) → the report that took it
+    for confidence, i, j, signals in scored:
+        key = (j, reports[i].doc_id)
+        if i in chosen or key in holder:
+            continue
+        chosen[i] = (confidence, j, signals)
+        holder[key] = i
+    out = []
+    for i, (confidence, j, signals) in chosen.items():
+        report, rec = reports[i], recs[j]
+        # a rival only counts if it is still free: a record a better report took is no rival
+        rivals = [c for c, j2 in options[i] if j2 != j and holder.get((j2, report.doc_id), i) == i]
+        clear = confidence - max(rivals, default=0.0) >= AMBIGUITY_MARGIN
+        state = "auto" if confidence >= AUTO_THRESHOLD and clear else "suggested"
+        out.append(
+            Proposal(
+                rec_id=rec.rec_id,
+                item_id=report.item_id,
+                doc_id=report.doc_id,
+                confidence=round(confidence, 4),
+                proposed_status=report.proposed_status,
+                state=state,
+                reason=report.reason,
+                signals={k: round(v, 3) for k, v in signals.items()},
+            )
+        )
+    return out
