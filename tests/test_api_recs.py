@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 from pathlib import Path
 from urllib.parse import quote
 
@@ -13,13 +14,23 @@ from fastapi.testclient import TestClient
 from test_api import AUTH, FIXTURES, make_client
 
 
-@pytest.fixture
-def client(tmp_path: Path) -> TestClient:
-    api = make_client(tmp_path / "recs")
+@pytest.fixture(scope="module")
+def stored(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data dir with the water-committee minutes ingested once; each test gets a copy."""
+    folder = tmp_path_factory.mktemp("recs") / "data"
+    api = make_client(folder)
     data = (FIXTURES / "minutes_water.txt").read_bytes()
     response = api.post("/api/documents", files=[("files", ("water.txt", data, "text/plain"))], headers=AUTH)
     assert response.status_code == 200, response.text
-    return api
+    api.app.state.services.store.engine.dispose()  # checkpoint-free copy: no open connections
+    return folder
+
+
+@pytest.fixture
+def client(stored: Path, tmp_path: Path) -> TestClient:
+    copy = tmp_path / "data"
+    shutil.copytree(stored, copy)
+    return make_client(copy)
 
 
 def first_record(client: TestClient, **filters: str) -> dict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,7 +16,8 @@ from prachum.errors import InvalidInput, PrachumError, TooLarge, UnsupportedForm
 from prachum.ingest import READERS
 from prachum.services import Services
 
-router = APIRouter(tags=["documents"])
+router = APIRouter()
+TAGS: list[str | Enum] = ["documents"]
 
 # First bytes a binary format must start with; text formats are checked by their readers.
 MAGIC: dict[str, tuple[bytes, ...]] = {
@@ -53,19 +55,19 @@ def health(services: ServicesDep) -> dict[str, Any]:
     }
 
 
-@router.get("/documents")
+@router.get("/documents", tags=TAGS)
 def list_documents(services: ServicesDep, limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
     """Stored documents, latest meeting first."""
     return page(services.documents(), limit, offset)
 
 
-@router.get("/documents/{doc_id}")
+@router.get("/documents/{doc_id}", tags=TAGS)
 def get_document(doc_id: str, services: ServicesDep) -> dict[str, Any]:
     """One document: the extraction contract's object plus its text and boilerplate marks."""
     return services.document(doc_id)
 
 
-@router.delete("/documents/{doc_id}", status_code=204)
+@router.delete("/documents/{doc_id}", status_code=204, tags=TAGS)
 def delete_document(doc_id: str, services: ServicesDep, actor: Writer, request: Request) -> Response:
     """Delete a document, its items and index entries (its register records stay, orphaned)."""
     with request.app.state.ingest_lock:
@@ -73,7 +75,7 @@ def delete_document(doc_id: str, services: ServicesDep, actor: Writer, request: 
     return Response(status_code=204)
 
 
-@router.post("/documents", responses={207: {"description": "Some files failed; see each file's status"}})
+@router.post("/documents", tags=TAGS, responses={207: {"description": "Some files failed; see each file's status"}})
 async def upload_documents(
     request: Request,
     services: ServicesDep,
