@@ -152,3 +152,20 @@ def test_span_parameter_and_thai_dates() -> None:
     assert thai_date("2024-06-12") == "12 มิถุนายน 2567"
     assert thai_date("2024-06-12", short=True) == "12 มิ.ย. 2567"
     assert thai_date(None) == "-"
+
+
+def test_markup_in_documents_and_names_is_shown_as_text(tmp_path: Path) -> None:
+    api = make_client(tmp_path)
+    hostile = "รายงานการประชุม <script>alert(1)</script>\nมติที่ประชุม <img src=x onerror=alert(2)> เห็นชอบ\n"
+    name = "<b>bad</b>.txt"
+    upload = api.post(
+        "/api/documents", files=[("files", (name, hostile.encode(), "text/plain"))], headers=AUTH
+    )
+    doc_id = upload.json()["data"][0]["doc_id"]
+    for text in (
+        page(api, f"/documents/{doc_id}"),
+        page(api, "/", q="script alert"),
+        page(api, "/documents"),
+    ):
+        assert "<script>alert" not in text and "<img src=x" not in text and "<b>bad" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page(api, f"/documents/{doc_id}")
