@@ -181,6 +181,12 @@ def test_phone_layout_and_offline_api_docs(browser, server: str) -> None:  # typ
     width = tab.evaluate("() => document.documentElement.scrollWidth")
     assert width <= PHONE["width"], "the search page scrolls sideways on a phone"
     shot(tab, "phone-search")
+    first_hit = tab.locator(".hit a.open").first
+    if first_hit.count():
+        first_hit.click()
+        tab.wait_for_url("**/documents/**")
+        assert tab.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+        shot(tab, "phone-document")
     tab.goto(f"{server}/recs")
     shot(tab, "phone-register")
     context.close()

@@ -6,10 +6,13 @@ thing works without the internet. CORS stays off: the UI is same-origin.
 from __future__ import annotations
 
 import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from functools import lru_cache
 from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
@@ -58,6 +61,7 @@ def create_app(services: Services | None = None) -> FastAPI:
     """Build the app around one Services object (made from the environment when None)."""
     services = services or Services()
     app = FastAPI(
+        lifespan=_warm_up,
         title="prachum API",
         version=prachum.__version__,
         description=DESCRIPTION,
@@ -105,6 +109,20 @@ def create_app(services: Services | None = None) -> FastAPI:
         )
 
     return app
+
+
+@asynccontextmanager
+async def _warm_up(app: FastAPI) -> AsyncIterator[None]:
+    """Open the store, index, register and tagger before the first request: the first search
+    is then as fast as the others, and concurrent first requests never race to build them."""
+    services: Services = app.state.services
+
+    def build() -> None:
+        for name in ("store", "register", "index", "tagger"):
+            getattr(services, name)
+
+    await run_in_threadpool(build)
+    yield
 
 
 def _include_briefing(app: FastAPI) -> None:

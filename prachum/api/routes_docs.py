@@ -75,7 +75,9 @@ def delete_document(doc_id: str, services: ServicesDep, actor: Writer, request: 
     return Response(status_code=204)
 
 
-@router.post("/documents", tags=TAGS, responses={207: {"description": "Some files failed; see each file's status"}})
+@router.post(
+    "/documents", tags=TAGS, responses={207: {"description": "Some files failed; see each file's status"}}
+)
 async def upload_documents(
     request: Request,
     services: ServicesDep,
