@@ -47,7 +47,8 @@ class Services:
     def tagger(self) -> SdgTagger:
         from prachum.nlp.sdg import SdgTagger
 
-        return SdgTagger(self.embedder)
+        # target-description vectors are computed once per data dir, then read from the cache
+        return SdgTagger(self.embedder, cache_dir=self.settings.data_dir / "cache")
 
     @cached_property
     def index(self) -> SearchIndex:
