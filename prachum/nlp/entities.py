@@ -199,9 +199,11 @@ def find_agencies(text: str, gazetteer: Gazetteer | None = None) -> list[AgencyM
         if not _is_month(text, start, end):
             candidates.append((start, end))
     chosen: list[tuple[int, int]] = []
+    taken = bytearray(len(text))  # characters already inside a longer match
     for start, end in sorted(candidates, key=lambda c: (c[0] - c[1], c[0])):
-        if all(end <= s or start >= e for s, e in chosen):
+        if not any(taken[start:end]):
             chosen.append((start, end))
+            taken[start:end] = b"\x01" * (end - start)
     found: list[AgencyMatch] = []
     for start, end in sorted(chosen):
         agency = gazetteer.lookup(text[start:end])

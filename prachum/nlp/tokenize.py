@@ -89,12 +89,31 @@ def _segmenter():
         name = f"prachum-{digest}"
         _message, ok = nlpo3.load_dict(str(path), name)
         if ok:
-            return lambda runs: _split_joined(nlpo3.segment("\n".join(runs), name), len(runs))
+            return lambda runs: _segment_batches(runs, lambda joined: nlpo3.segment(joined, name))
     from pythainlp.tokenize import word_tokenize
     from pythainlp.util import dict_trie
 
     trie = dict_trie(words)
     return lambda runs: [word_tokenize(run, custom_dict=trie, engine="newmm") for run in runs]
+
+
+_BATCH_CHARS = 5000  # nlpo3 is fastest on a few thousand characters per call (bench/tokenize.py)
+
+
+def _segment_batches(runs: list[str], segment) -> list[list[str]]:
+    """Segment runs newline-joined in batches: one call per batch instead of per run."""
+    out: list[list[str]] = []
+    batch: list[str] = []
+    size = 0
+    for run in runs:
+        batch.append(run)
+        size += len(run) + 1
+        if size >= _BATCH_CHARS:
+            out.extend(_split_joined(segment("\n".join(batch)), len(batch)))
+            batch, size = [], 0
+    if batch:
+        out.extend(_split_joined(segment("\n".join(batch)), len(batch)))
+    return out
 
 
 def _split_joined(tokens: list[str], count: int) -> list[list[str]]:
