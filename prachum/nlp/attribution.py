@@ -9,6 +9,7 @@ discourse words in front (ในการนี้, อนึ่ง, โดย �
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -121,20 +122,20 @@ def find_agency_hits(text: str, gazetteer: object | None = None) -> list[AgencyH
         for m in find_agencies(text, gaz):
             a = m.agency
             hits.append(AgencyHit(tuple(m.span), a.name, a.abbr, m.surface, a.name_en, a.kind))
-    taken = [h.span for h in hits]
+    covered = bytearray(len(text) + 1)  # characters already inside a gazetteer mention
+    for h in hits:
+        covered[h.span[0] : h.span[1]] = b"\x01" * (h.span[1] - h.span[0])
     for h in _fallback_agencies(text):
-        if not any(s < h.span[1] and h.span[0] < e for s, e in taken):
+        if not any(covered[h.span[0] : h.span[1]]):
             hits.append(h)
-            taken.append(h.span)
+            covered[h.span[0] : h.span[1]] = b"\x01" * (h.span[1] - h.span[0])
     return sorted(hits, key=lambda h: h.span)
 
 
 def _hit_at(hits: list[AgencyHit], pos: int, slack: int = 0) -> AgencyHit | None:
-    best = None
-    for h in hits:
-        if pos <= h.span[0] <= pos + slack and (best is None or h.span[0] < best.span[0]):
-            best = h
-    return best
+    """The first mention starting within ``slack`` characters of ``pos`` (``hits`` sorted by span)."""
+    i = bisect.bisect_left(hits, pos, key=lambda h: h.span[0])
+    return hits[i] if i < len(hits) and hits[i].span[0] <= pos + slack else None
 
 
 def display_name(hit: AgencyHit) -> str:

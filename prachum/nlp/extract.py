@@ -15,6 +15,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from prachum.models import AgencyMention, Extraction, Item, Meeting, Span
 from prachum.nlp import dates
@@ -148,8 +149,14 @@ class Candidate:
     directive: bool = False  # assigns work: an action's status is "planned"
 
 
+@lru_cache(maxsize=1)
+def _not_item_pattern() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{row[1]})" for row in _rows("not_items.tsv")))
+
+
 def _not_item(words: str) -> bool:
-    return any(re.search(row[1], words) for row in _rows("not_items.tsv"))
+    """Attendance lines and agenda proposals look like items but are not (not_items.tsv)."""
+    return bool(_not_item_pattern().search(words))
 
 
 def _last_actor(t: str, span: Span, hits: list[AgencyHit]) -> str | None:

@@ -187,9 +187,15 @@ def find_participants(text: str, hits: list[AgencyHit]) -> tuple[Participant, ..
             section = None
     delegate = re.compile(r"มอบหมายให้\s?(?P<who>.+?)\s?เป็นผู้แทน\s?(?P<agency>\S+)")
     represent = re.compile(
-        r"(?P<who>\S+\s\S+\s\S+)\s(?:ผู้แทน|ในฐานะผู้แทน)(?P<agency>กระทรวง\S+|\s\S+)\s?เข้าร่วม"
+        r"(?P<who>[^\s]+\s[^\s]+\s[^\s]+)\s(?:ในฐานะ)?ผู้แทน(?P<agency>กระทรวง\S+|\s\S+)\s?เข้าร่วม"
     )
-    for m in list(delegate.finditer(text)) + list(represent.finditer(text)):
+    matches = list(delegate.finditer(text))
+    for anchor in re.finditer(r"ผู้แทน(?:กระทรวง\S+|\s\S+)\s?เข้าร่วม", text):
+        window_start = max(0, anchor.start() - 120)  # the person and position just before
+        m = represent.search(text, window_start, anchor.end())
+        if m:
+            matches.append(m)
+    for m in matches:
         who = m.group("who")
         name, position = _split_person(who)
         surface = m.group("agency").strip()
