@@ -75,11 +75,13 @@ ERA_RE = r"(?:(?P<be>พ\.?\s?ศ\.?|พุทธศักราช)|(?P<ce>ค\
 _WEEKDAY_RE = r"(?:" + "|".join(sorted(THAI_WEEKDAYS, key=len, reverse=True)) + r"|พฤหัส)"
 
 _THAI_DATE = re.compile(
+    r"(?=[0-9ว])"
     rf"(?:(?:วัน(?P<weekday>{_WEEKDAY_RE})\s*(?:ที่)?|วันที่)\s*)?"
     rf"(?<!\d)(?P<day>[0-3]?\d)\s*(?:เดือน\s*)?(?P<month>{THAI_MONTH_RE})"
     rf"(?:\s*(?:{ERA_RE}\s*)?(?P<year>\d{{4}}|\d{{2}})(?!\d))?"
 )
 _NUMERIC_DATE = re.compile(
+    r"(?=[0-9ว])"
     r"(?:(?:วัน(?P<weekday>" + _WEEKDAY_RE + r")\s*(?:ที่)?|วันที่)\s*)?"
     r"(?<![\d./-])(?P<day>[0-3]?\d)(?P<sep>[/-])(?P<month>[01]?\d)(?P=sep)(?P<year>\d{4}|\d{2})(?![\d/-])"
     r"|(?<![\d./])(?P<dday>[0-3]?\d)\.(?P<dmonth>[01]?\d)\.(?P<dyear>\d{4})(?![\d.])"
@@ -89,7 +91,8 @@ _ENGLISH_WEEKDAY = (
     r"(?:(?P<weekday>" + "|".join(ENGLISH_WEEKDAYS) + r"|mon|tue|wed|thu|fri|sat|sun)\.?,?\s+)?"
 )
 _ENGLISH_DATE = re.compile(
-    _ENGLISH_WEEKDAY
+    r"(?=[0-9A-Za-z])"  # fail fast everywhere else (the pattern is tried at every position)
+    + _ENGLISH_WEEKDAY
     + r"(?:(?<!\d)(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>"
     + ENGLISH_MONTH_RE
     + r")(?![a-z])\s*,?\s*(?P<year>\d{4})"
