@@ -40,6 +40,8 @@ CREATE INDEX IF NOT EXISTS units_doc ON units (doc_id);
 CREATE TABLE IF NOT EXISTS vectors (hash TEXT PRIMARY KEY, vector BLOB NOT NULL);
 """
 UNIT_COLUMNS = 'row, uid, doc_id, doc, start, "end", kind, item_id, meeting_date, body, agencies, sdg, status, text, hash'
+# what the in-memory view needs for every unit (no text: hits fetch theirs by row)
+FACT_COLUMNS = "row, uid, doc_id, kind, item_id, meeting_date, body, agencies, sdg, status"
 
 
 class Catalog:
@@ -114,8 +116,22 @@ class Catalog:
     def doc_ids(self) -> set[str]:
         return {r[0] for r in self._db.execute("SELECT DISTINCT doc_id FROM units")}
 
-    def unit_rows(self) -> list[tuple]:
-        return self._db.execute(f"SELECT {UNIT_COLUMNS} FROM units ORDER BY row").fetchall()
+    def unit_facts(self) -> list[tuple]:
+        return self._db.execute(f"SELECT {FACT_COLUMNS} FROM units ORDER BY row").fetchall()
+
+    def units_by_row(self, rows: Sequence[int]) -> dict[int, tuple]:
+        marks = ",".join("?" * len(rows))
+        found = self._db.execute(f"SELECT {UNIT_COLUMNS} FROM units WHERE row IN ({marks})", list(rows))
+        return {r[0]: r for r in found}
+
+    def vectors_in_row_order(self, dim: int) -> np.ndarray:
+        """Every unit's cached vector, in the view's row order (zeros where one is missing)."""
+        found = self._db.execute(
+            "SELECT v.vector FROM units u LEFT JOIN vectors v ON v.hash = u.hash ORDER BY u.row"
+        ).fetchall()
+        zero = bytes(4 * dim)
+        blobs = [b if b is not None and len(b) == 4 * dim else zero for (b,) in found]
+        return np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(blobs), dim)
 
     def token_lists(self) -> list[list[str]]:
         return [

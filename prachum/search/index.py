@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -26,7 +26,7 @@ from prachum.search.hybrid import FusionParams, fuse, overlaps_too_much, rank_li
 from prachum.search.query import expand_query
 from prachum.search.tokens import has_thai, mark_spans, search_tokens
 from prachum.search.units import build_units
-from prachum.search.vectors import VectorStore
+from prachum.search.vectors import VectorStore, load_matrix, save_matrix
 from prachum.search.view import UnitView
 
 EMBED_BATCH = 32
@@ -212,7 +212,8 @@ class SearchIndex:
         """The in-memory view and BM25 matrix, reloaded when another write happened."""
         generation = self.catalog.generation()
         if self._view is None or self._view.generation != generation or self._bm25 is None:
-            view = UnitView(self.catalog.unit_rows(), generation)
+            self._check_embedder(claim=False)
+            view = UnitView(self.catalog.unit_facts(), generation)
             folder = self.index_dir / "bm25"
             bm25 = Bm25Matrix.load(folder, generation)
             if bm25 is None or bm25.n_rows != len(view):
@@ -236,7 +237,6 @@ class SearchIndex:
         queries = [q.strip() for q in queries]
         if not any(queries):
             raise InvalidInput("empty search query")
-        self._check_embedder(claim=False)
         view, bm25 = self._refresh()
         if len(view) == 0:
             return [[] for _ in queries]
@@ -244,15 +244,14 @@ class SearchIndex:
         if allowed is not None and not allowed.any():
             return [[] for _ in queries]
         depth = max(self.fusion.candidates, limit * 3)
-        expanded = [expand_query(q) for q in queries]
         q_vectors = self.embedder.embed_queries([q or " " for q in queries])
-        dense_lists = self._dense(q_vectors, depth, view, allowed)
+        dense_lists = self._dense(q_vectors, min(depth, len(view)), view, allowed)
         results = []
-        for query, extra, dense in zip(queries, expanded, dense_lists, strict=True):
+        for query, dense in zip(queries, dense_lists, strict=True):
             if not query:
                 results.append([])
                 continue
-            words = search_tokens(query) + [t for text in extra for t in search_tokens(text)]
+            words = search_tokens(query) + [t for text in expand_query(query) for t in search_tokens(text)]
             lexical, dense = rank_lists(bm25.scores(words), allowed, dense, depth)
             fused = fuse(lexical, dense, self.fusion, latin_query=not has_thai(query))
             results.append(self._hits(view, fused, words, limit))
@@ -261,14 +260,14 @@ class SearchIndex:
     def _dense(
         self, q_vectors: np.ndarray, depth: int, view: UnitView, allowed: np.ndarray | None
     ) -> list[list[tuple[int, float]]]:
-        """Nearest units per query as (row, cosine): Chroma's HNSW when unfiltered, else exact
-        scores over the allowed rows (Chroma's ``where`` is an order of magnitude slower)."""
+        """Nearest units per query as (view position, cosine): Chroma's HNSW when unfiltered,
+        else exact scores over the allowed units (Chroma's ``where`` is ~20x slower)."""
         if allowed is None:
             found = self.vectors.nearest(q_vectors, depth)
             return [[(view.row_of[uid], sim) for uid, sim in hits if uid in view.row_of] for hits in found]
-        matrix = view.matrix(self._load_matrix)
+        matrix = view.matrix(lambda: self._matrix(view))
         rows = np.flatnonzero(allowed)
-        scores = matrix[rows] @ q_vectors.T if len(rows) < len(view) // 4 else (matrix @ q_vectors.T)[rows]
+        scores = (matrix @ q_vectors.T)[rows]  # one full product beats gathering a large subset
         out = []
         for column in scores.T:
             k = min(depth, len(rows))
@@ -277,43 +276,51 @@ class SearchIndex:
             out.append([(int(rows[t]), float(column[t])) for t in top])
         return out
 
-    def _load_matrix(self, hashes: list[str]) -> np.ndarray:
-        dim = self.embedder.dim
-        cached = self.catalog.cached_vectors(hashes, dim)
-        matrix = np.zeros((len(hashes), dim), dtype=np.float32)
-        for row, h in enumerate(hashes):
-            vector = cached.get(h)
-            if vector is not None:
-                matrix[row] = vector
+    def _matrix(self, view: UnitView) -> np.ndarray:
+        """Unit vectors in view order: the saved .npy (memory-mapped) or rebuilt from the cache."""
+        folder, dim = self.index_dir / "matrix", self.embedder.dim
+        matrix = load_matrix(folder, view.generation, len(view), dim)
+        if matrix is None:
+            matrix = self.catalog.vectors_in_row_order(dim)
+            with self.write_lock():
+                if self.catalog.generation() == view.generation:
+                    save_matrix(folder, view.generation, matrix)
         return matrix
 
     def _hits(
-        self, view: UnitView, fused: Iterable[tuple[int, float]], words: list[str], limit: int
+        self, view: UnitView, fused: list[tuple[int, float]], words: list[str], limit: int
     ) -> list[Hit]:
         hits: list[Hit] = []
         taken: dict[str, list[Span]] = {}
-        for row, score in fused:
-            unit = view.unit(row)
-            spans = taken.setdefault(unit.doc_id, [])
-            if overlaps_too_much(unit.span, spans):
-                continue
-            spans.append(unit.span)
-            marks = mark_spans(unit.text, set(words))
-            hits.append(
-                Hit(
-                    doc_id=unit.doc_id,
-                    doc=unit.doc,
-                    span=unit.span,
-                    text=unit.text,
-                    score=score,
-                    kind=unit.kind,
-                    item_id=unit.item_id,
-                    meeting_date=unit.meeting_date,
-                    snippet_html=snippet_html(unit.text, marks),
-                    highlights=tuple(marks),
-                    body=unit.body,
+        wanted = set(words)
+        for batch_start in range(0, len(fused), limit * 3):
+            batch = fused[batch_start : batch_start + limit * 3]
+            details = self.catalog.units_by_row([int(view.rows[pos]) for pos, _ in batch])
+            for pos, score in batch:
+                r = details.get(int(view.rows[pos]))
+                if r is None:  # removed by another process since this view was loaded
+                    continue
+                doc_id, span, text = r[2], (r[4], r[5]), r[13]
+                spans = taken.setdefault(doc_id, [])
+                if overlaps_too_much(span, spans):
+                    continue
+                spans.append(span)
+                marks = mark_spans(text, wanted)
+                hits.append(
+                    Hit(
+                        doc_id=doc_id,
+                        doc=r[3],
+                        span=span,
+                        text=text,
+                        score=score,
+                        kind=r[6],
+                        item_id=r[7],
+                        meeting_date=r[8],
+                        snippet_html=snippet_html(text, marks),
+                        highlights=tuple(marks),
+                        body=r[9],
+                    )
                 )
-            )
-            if len(hits) >= limit:
-                break
+                if len(hits) >= limit:
+                    return hits
         return hits

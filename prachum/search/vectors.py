@@ -7,6 +7,8 @@ go through Chroma: the index scores the allowed rows exactly with numpy instead.
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -65,16 +67,37 @@ class VectorStore:
         return int(self.collection.count())
 
     def nearest(self, q_vectors: np.ndarray, k: int) -> list[list[tuple[str, float]]]:
-        """For each query: (uid, cosine similarity) of its ``k`` nearest units, best first."""
-        total = self.count()
-        if total == 0 or len(q_vectors) == 0:
+        """For each query: (uid, cosine similarity) of its ``k`` nearest units, best first
+        (``k`` at most the number of units: Chroma's count() alone costs 150 ms at 100k)."""
+        if k < 1 or len(q_vectors) == 0:
             return [[] for _ in range(len(q_vectors))]
         result = self.collection.query(
             query_embeddings=np.asarray(q_vectors, dtype=np.float32),
-            n_results=min(k, total),
+            n_results=k,
             include=["distances"],
         )
         return [
             [(uid, 1.0 - float(dist)) for uid, dist in zip(ids, dists, strict=True)]
             for ids, dists in zip(result["ids"], result["distances"], strict=True)
         ]
+
+
+def load_matrix(folder: Path, generation: int, rows: int, dim: int) -> np.ndarray | None:
+    """The saved unit-vector matrix (memory-mapped) if it reflects ``generation``, else None."""
+    try:
+        state = json.loads((folder / "state.json").read_text())
+        if state.get("generation") != generation or state.get("rows") != rows or state.get("dim") != dim:
+            return None
+        return np.load(folder / "vectors.npy", mmap_mode="r")
+    except (OSError, ValueError):
+        return None
+
+
+def save_matrix(folder: Path, generation: int, matrix: np.ndarray) -> None:
+    """Write the matrix, then the state naming its generation (a reader never sees a half file)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f"vectors.{os.getpid()}.npy"
+    np.save(tmp, np.ascontiguousarray(matrix, dtype=np.float32))
+    os.replace(tmp, folder / "vectors.npy")
+    state = {"generation": generation, "rows": int(matrix.shape[0]), "dim": int(matrix.shape[1])}
+    (folder / "state.json").write_text(json.dumps(state))

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from prachum.search.catalog import split_goals, split_keys
-from prachum.search.units import IndexUnit
 
 if TYPE_CHECKING:
     from prachum.search.index import SearchFilters
@@ -21,26 +20,30 @@ def _key(text: str) -> str:
 
 
 class UnitView:
-    def __init__(self, rows: list[tuple], generation: int) -> None:
+    """Built from `Catalog.unit_facts` rows: (row, uid, doc_id, kind, item_id, meeting_date,
+    body, agencies, sdg, status)."""
+
+    def __init__(self, facts: list[tuple], generation: int) -> None:
         self.generation = generation
-        self._rows = rows
-        n = len(rows)
-        self.uids = [r[1] for r in rows]
+        n = len(facts)
+        self.rows = np.fromiter((f[0] for f in facts), dtype=np.int64, count=n)  # catalog row ids
+        self.uids = [f[1] for f in facts]
         self.row_of = {uid: i for i, uid in enumerate(self.uids)}
-        self.hashes = [r[14] for r in rows]
-        self.kinds = np.array([r[6] or "passage" for r in rows], dtype=object)
-        self.dates = np.array([r[8] or "" for r in rows], dtype="U10")
-        self.statuses = [r[12] for r in rows]
-        self.item_ids = [r[7] for r in rows]
+        kinds = [f[3] or "passage" for f in facts]
+        self._kind_codes = {k: c for c, k in enumerate(sorted(set(kinds)))}
+        self.kinds = np.fromiter((self._kind_codes[k] for k in kinds), dtype=np.int16, count=n)
+        self.dates = np.array([f[5] or "" for f in facts], dtype="U10")
+        self.statuses = [f[9] for f in facts]
+        self.item_ids = [f[4] for f in facts]
         self._bodies: dict[str, list[int]] = defaultdict(list)
         self._agencies: dict[str, list[int]] = defaultdict(list)
         self._goals: dict[int, list[int]] = defaultdict(list)
-        for i, r in enumerate(rows):
-            if r[9]:
-                self._bodies[r[9].lower()].append(i)
-            for key in split_keys(r[10]):
+        for i, f in enumerate(facts):
+            if f[6]:
+                self._bodies[f[6].lower()].append(i)
+            for key in split_keys(f[7]):
                 self._agencies[_key(key)].append(i)
-            for goal in split_goals(r[11]):
+            for goal in split_goals(f[8]):
                 self._goals[goal].append(i)
         self._n = n
         self._matrix: np.ndarray | None = None
@@ -48,27 +51,10 @@ class UnitView:
     def __len__(self) -> int:
         return self._n
 
-    def unit(self, i: int) -> IndexUnit:
-        r = self._rows[i]
-        return IndexUnit(
-            uid=r[1],
-            doc_id=r[2],
-            doc=r[3],
-            span=(r[4], r[5]),
-            kind=r[6],
-            item_id=r[7],
-            meeting_date=r[8],
-            body=r[9],
-            agencies=split_keys(r[10]),
-            sdg=split_goals(r[11]),
-            status=r[12],
-            text=r[13],
-        )
-
-    def matrix(self, load: Callable[[list[str]], np.ndarray]) -> np.ndarray:
-        """All unit vectors in row order (loaded once per view, for exact filtered scoring)."""
+    def matrix(self, load: Callable[[], np.ndarray]) -> np.ndarray:
+        """All unit vectors in view order (loaded once per view, for exact filtered scoring)."""
         if self._matrix is None:
-            self._matrix = load(self.hashes)
+            self._matrix = load()
         return self._matrix
 
     def _rows_mask(self, rows: list[int]) -> np.ndarray:
@@ -81,7 +67,7 @@ class UnitView:
         """True for the units every given filter keeps."""
         keep = np.ones(self._n, dtype=bool)
         if filters.kind is not None:
-            keep &= self.kinds == filters.kind
+            keep &= self.kinds == self._kind_codes.get(filters.kind, -1)
         if filters.sdg is not None:
             keep &= self._rows_mask(self._goals.get(filters.sdg, []))
         if filters.since is not None:
