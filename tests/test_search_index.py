@@ -200,3 +200,14 @@ def test_filtered_search_ranks_the_allowed_units_like_unfiltered(index: SearchIn
     plain = [h for h in index.search("ลดน้ำสูญเสียในระบบประปา", limit=30) if h.kind == "action"]
     filtered = index.search("ลดน้ำสูญเสียในระบบประปา", limit=3, filters=SearchFilters(kind="action"))
     assert filtered[0].text == WATER_LOSS == plain[0].text
+
+
+def test_broad_filters_over_fetch_from_the_ann_index(index: SearchIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+    import prachum.search.index as index_module
+
+    index.replace_document(sample_minutes())
+    exact = index.search("ลดน้ำสูญเสียในระบบประปา", limit=3, filters=SearchFilters(kind="action"))
+    monkeypatch.setattr(index_module, "EXACT_MAX_UNITS", 0)  # every filter now goes through Chroma
+    via_ann = index.search("ลดน้ำสูญเสียในระบบประปา", limit=3, filters=SearchFilters(kind="action"))
+    assert [h.span for h in via_ann] == [h.span for h in exact]
+    assert all(h.kind == "action" for h in via_ann)

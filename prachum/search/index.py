@@ -30,6 +30,9 @@ from prachum.search.vectors import VectorStore, load_matrix, save_matrix
 from prachum.search.view import UnitView
 
 EMBED_BATCH = 32
+# filters keeping at most this many units are scored exactly (gathering them is cheap);
+# broader ones over-fetch from the HNSW index instead
+EXACT_MAX_UNITS = 20_000
 FILTER_KINDS = (*KINDS, "passage")
 
 
@@ -260,14 +263,20 @@ class SearchIndex:
     def _dense(
         self, q_vectors: np.ndarray, depth: int, view: UnitView, allowed: np.ndarray | None
     ) -> list[list[tuple[int, float]]]:
-        """Nearest units per query as (view position, cosine): Chroma's HNSW when unfiltered,
-        else exact scores over the allowed units (Chroma's ``where`` is ~20x slower)."""
-        if allowed is None:
-            found = self.vectors.nearest(q_vectors, depth)
+        """Nearest units per query as (view position, cosine).
+
+        Chroma's ``where`` costs 60-100 ms at 100k units (bench/search.py), so filters never
+        go to Chroma: a filter that keeps many units over-fetches from the unfiltered HNSW and
+        the caller drops the rest; one that keeps few is scored exactly over those units."""
+        n = len(view)
+        kept = n if allowed is None else int(allowed.sum())
+        if allowed is None or kept > EXACT_MAX_UNITS:
+            k = depth if allowed is None else min(n, int(depth * n / kept * 1.5) + 1)
+            found = self.vectors.nearest(q_vectors, k)
             return [[(view.row_of[uid], sim) for uid, sim in hits if uid in view.row_of] for hits in found]
         matrix = view.matrix(lambda: self._matrix(view))
         rows = np.flatnonzero(allowed)
-        scores = (matrix @ q_vectors.T)[rows]  # one full product beats gathering a large subset
+        scores = np.asarray(matrix[rows]) @ q_vectors.T
         out = []
         for column in scores.T:
             k = min(depth, len(rows))
