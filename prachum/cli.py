@@ -25,6 +25,7 @@ app = typer.Typer(
 # Each area adds its commands with `register(app)`; listed here once.
 COMMAND_MODULES: list[str] = [
     "prachum.cli_admin",
+    "prachum.cli_recs",
     "prachum.cli_search",
     "prachum.cli_serve",
 ]

@@ -92,6 +92,7 @@ recs = sa.Table(
     sa.Column("notes", sa.Text),
     # agencies named by/to/next to the item (folded keys), for follow-up linking
     sa.Column("agencies", sa.JSON, nullable=False, server_default="[]"),
+    sa.Column("owners", sa.JSON, nullable=False, server_default="[]"),  # the `to` agencies, folded the same way
     # meeting date of the report that last set the status automatically: older reports never
     # overwrite a newer one's status, whatever order documents are ingested in
     sa.Column("status_as_of", sa.String(10)),

@@ -101,15 +101,16 @@ def from_csv(path: str | Path) -> list[dict[str, Any]]:
     """Read a `to_csv` file back into rows of the same shape."""
     types = {key: kind for key, kind, _h in COLUMNS}
     try:
-        handle = Path(path).open(encoding="utf-8-sig", newline="")
+        with Path(path).open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            lines = list(reader)
+            fieldnames = reader.fieldnames or []
     except OSError as exc:
         raise InvalidInput(f"cannot read {str(path)!r}: {exc.strerror}") from None
-    with handle:
-        reader = csv.DictReader(handle)
-        missing = [key for key in types if key not in (reader.fieldnames or [])]
-        if missing:
-            raise InvalidInput(f"{str(path)!r} is not a register export: missing columns {', '.join(missing)}")
-        return [{key: _value(line[key], kind, key) for key, kind in types.items()} for line in reader]
+    missing = [key for key in types if key not in fieldnames]
+    if missing:
+        raise InvalidInput(f"{str(path)!r} is not a register export: missing columns {', '.join(missing)}")
+    return [{key: _value(line[key], kind, key) for key, kind in types.items()} for line in lines]
 
 
 def _readable(row: dict[str, Any], key: str, kind: str) -> Any:
@@ -123,7 +124,8 @@ def _readable(row: dict[str, Any], key: str, kind: str) -> Any:
         )
     if key == "history":
         return "\n".join(
-            f"{h['at']} {h['actor']} {h['field']}: {h['from'] or ''} → {h['to'] or ''}" + (f" ({h['note']})" if h["note"] else "")
+            f"{h['at']} {h['actor']} {h['field']}: {h['from'] or ''} → {h['to'] or ''}"
+            + (f" ({h['note']})" if h["note"] else "")
             for h in value or ()
         )
     if key == "due_revisions":

@@ -33,7 +33,7 @@ AMBIGUITY_MARGIN = 0.03  # runner-up this close to the best → only a suggestio
 # Meeting context (same body, an explicit reference to the earlier meeting) weighs as much as
 # wording: a committee's progress list answers that committee's earlier advice even when the
 # report words it differently ("ลงนามบันทึกความร่วมมือกับมหาวิทยาลัย" ↔ "หาภาคีเครือข่ายภาควิชาการ").
-WEIGHTS = {"meaning": 0.35, "words": 0.15, "agencies": 0.15, "body": 0.15, "reference": 0.2}
+WEIGHTS = {"meaning": 0.3, "words": 0.15, "agencies": 0.15, "body": 0.15, "reference": 0.25}
 # Context alone never links: the texts must share some meaning or some words.
 MIN_MEANING = 0.15
 MIN_WORDS = 0.25
@@ -62,6 +62,7 @@ class RecView:
     rec_id: str
     text: str
     agencies: frozenset[str]
+    owners: frozenset[str]
     body: str | None
     meeting_date: str | None
     doc_id: str | None
@@ -119,6 +120,12 @@ def context_range(text: str, span: tuple[int, int], limit: int = 300) -> tuple[i
     return max(start, span[0] - limit), min(end, span[1] + limit)
 
 
+def item_owners(minutes: Minutes, item: Item) -> frozenset[str]:
+    """The agencies the item gives work to (its ``to``), folded like `item_agencies`."""
+    aliases = alias_map(minutes)
+    return frozenset(aliases.get(agency_key(name), agency_key(name)) for name in item.to if name.strip())
+
+
 def item_agencies(minutes: Minutes, item: Item) -> frozenset[str]:
     """Agencies the item names as actor or addressee, or that its line mentions."""
     aliases = alias_map(minutes)
@@ -157,7 +164,8 @@ def evidence_of(minutes: Minutes) -> list[Evidence]:
                 body=minutes.meeting.body,
                 meeting_date=minutes.meeting.date,
                 # dates written before the item: "ตามข้อคิดเห็น…จากการประชุมเมื่อวันที่ 3 กุมภาพันธ์ 2566"
-                referenced_dates=frozenset(iso for at, iso in dates if at < item.span[0]) - {minutes.meeting.date},
+                referenced_dates=frozenset(iso for at, iso in dates if at < item.span[0])
+                - {minutes.meeting.date},
                 proposed_status=status,
                 reason=reason,
             )
@@ -216,6 +224,19 @@ def agency_overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return (matched_a + matched_b) / (len(a) + len(b))
 
 
+def agency_score(rec: RecView, report: Evidence) -> float:
+    """How much the two items' agencies overlap, halved when the report names agencies but
+    none of the record's owners: progress on a task is reported by (or about) its owner."""
+    overall = agency_overlap(rec.agencies, report.agencies)
+    if (
+        rec.owners
+        and report.agencies
+        and not any(_same_agency(o, a) for o in rec.owners for a in report.agencies)
+    ):
+        return overall * 0.5
+    return overall
+
+
 def same_body(a: str | None, b: str | None) -> float:
     if not a or not b:
         return 0.5
@@ -246,7 +267,7 @@ def propose_links(
             signals = {
                 "meaning": float(meaning[i, j]),
                 "words": word_overlap(rec.text, report.context),
-                "agencies": agency_overlap(rec.agencies, report.agencies),
+                "agencies": agency_score(rec, report),
                 "body": same_body(rec.body, report.body),
                 "reference": 1.0 if rec.meeting_date in report.referenced_dates else 0.0,
             }

@@ -29,25 +29,58 @@ class LinkBook:
 
     # -- writing --------------------------------------------------------------------------
     def _bump(self, conn: Connection, rec_id: str, **values: Any) -> None:
-        conn.execute(sa.update(recs).where(recs.c.id == rec_id).values(**values, version=recs.c.version + 1, updated_at=now_iso()))
+        conn.execute(
+            sa.update(recs)
+            .where(recs.c.id == rec_id)
+            .values(**values, version=recs.c.version + 1, updated_at=now_iso())
+        )
 
     def _insert_link(
-        self, conn: Connection, rec_id: str, item_id: str, doc_id: str | None, proposed: str | None,
-        confidence: float, state: str, reason: str, actor: str,
+        self,
+        conn: Connection,
+        rec_id: str,
+        item_id: str,
+        doc_id: str | None,
+        proposed: str | None,
+        confidence: float,
+        state: str,
+        reason: str,
+        actor: str,
     ) -> None:
         conn.execute(
             sa.insert(followups).values(
-                rec_id=rec_id, item_id=item_id, doc_id=doc_id, proposed_status=proposed, confidence=confidence,
-                state=state, reason=reason, created_at=now_iso(), actor=actor,
+                rec_id=rec_id,
+                item_id=item_id,
+                doc_id=doc_id,
+                proposed_status=proposed,
+                confidence=confidence,
+                state=state,
+                reason=reason,
+                created_at=now_iso(),
+                actor=actor,
             )
         )
-        self._history(conn, rec_id, actor, "link", None, state,
-                      f"หลักฐานติดตามผล: เสนอสถานะ {proposed or '-'} (ความเชื่อมั่น {confidence:.2f})", item_id)
+        self._history(
+            conn,
+            rec_id,
+            actor,
+            "link",
+            None,
+            state,
+            f"หลักฐานติดตามผล: เสนอสถานะ {proposed or '-'} (ความเชื่อมั่น {confidence:.2f})",
+            item_id,
+        )
         self._bump(conn, rec_id)
 
     def _apply_evidence(
-        self, conn: Connection, rec_id: str, item_id: str, proposed: str | None, evidence_date: str | None,
-        note: str, actor: str,
+        self,
+        conn: Connection,
+        rec_id: str,
+        item_id: str,
+        proposed: str | None,
+        evidence_date: str | None,
+        note: str,
+        actor: str,
     ) -> bool:
         """Set the status a report implies, unless a person must decide (closed record) or a
         newer report already set it."""
@@ -63,8 +96,10 @@ class LinkBook:
     def _status_set_by(self, conn: Connection, rec_id: str, item_id: str) -> Any:
         """The status history entry this evidence wrote, if it is still the latest status change."""
         last = conn.execute(
-            sa.select(rec_history).where(rec_history.c.rec_id == rec_id, rec_history.c.field == "status")
-            .order_by(rec_history.c.id.desc()).limit(1)
+            sa.select(rec_history)
+            .where(rec_history.c.rec_id == rec_id, rec_history.c.field == "status")
+            .order_by(rec_history.c.id.desc())
+            .limit(1)
         ).first()
         return last if last is not None and last.evidence_item_id == item_id else None
 
@@ -111,7 +146,9 @@ class LinkBook:
             if item is None:
                 raise NotFound(f"no item with id {item_id!r}")
             if item.doc_id == rec.doc_id:
-                raise InvalidInput(f"item {item_id!r} is in the record's own document; a follow-up comes from a later one")
+                raise InvalidInput(
+                    f"item {item_id!r} is in the record's own document; a follow-up comes from a later one"
+                )
             if rec.meeting_date and item.meeting_date and item.meeting_date <= rec.meeting_date:
                 raise InvalidInput(
                     f"item {item_id!r} is from a meeting on {item.meeting_date}, not after the record's ({rec.meeting_date})"
@@ -124,11 +161,13 @@ class LinkBook:
                 raise Conflict(f"record {rec_id!r} is already linked to item {item_id!r} ({existing.state})")
             if existing is not None:
                 conn.execute(sa.delete(followups).where(followups.c.id == existing.id))
-            self._insert_link(conn, rec_id, item_id, item.doc_id, proposed, 1.0, state,
-                              f"เชื่อมโยงโดยผู้ใช้; {reason}", actor)
+            self._insert_link(
+                conn, rec_id, item_id, item.doc_id, proposed, 1.0, state, f"เชื่อมโยงโดยผู้ใช้; {reason}", actor
+            )
             if state == "confirmed":
-                self._apply_evidence(conn, rec_id, item_id, proposed, item.meeting_date,
-                                     f"ยืนยันหลักฐานโดยผู้ใช้: {reason}", actor)
+                self._apply_evidence(
+                    conn, rec_id, item_id, proposed, item.meeting_date, f"ยืนยันหลักฐานโดยผู้ใช้: {reason}", actor
+                )
             self.store.audit(conn, actor, "rec.link", rec_id, {"item": item_id, "state": state})
         return self.get(rec_id)
 
@@ -137,13 +176,24 @@ class LinkBook:
             link = self._link_row(conn, rec_id, item_id)
             if link.state == "confirmed":
                 raise Conflict(f"the link {rec_id!r} → {item_id!r} is already confirmed")
-            conn.execute(sa.update(followups).where(followups.c.id == link.id).values(state="confirmed", actor=actor))
+            conn.execute(
+                sa.update(followups).where(followups.c.id == link.id).values(state="confirmed", actor=actor)
+            )
             self._history(conn, rec_id, actor, "link", link.state, "confirmed", "ผู้ใช้ยืนยันหลักฐาน", item_id)
             self._bump(conn, rec_id)
             if link.state in ("suggested", "rejected"):
-                date = conn.execute(sa.select(documents.c.meeting_date).where(documents.c.id == link.doc_id)).scalar()
-                self._apply_evidence(conn, rec_id, item_id, link.proposed_status, date,
-                                     f"ยืนยันหลักฐานโดยผู้ใช้: {link.reason or ''}".strip(), actor)
+                date = conn.execute(
+                    sa.select(documents.c.meeting_date).where(documents.c.id == link.doc_id)
+                ).scalar()
+                self._apply_evidence(
+                    conn,
+                    rec_id,
+                    item_id,
+                    link.proposed_status,
+                    date,
+                    f"ยืนยันหลักฐานโดยผู้ใช้: {link.reason or ''}".strip(),
+                    actor,
+                )
             self.store.audit(conn, actor, "rec.link.confirm", rec_id, {"item": item_id})
         return self.get(rec_id)
 
@@ -153,7 +203,9 @@ class LinkBook:
             link = self._link_row(conn, rec_id, item_id)
             if link.state == "rejected":
                 raise Conflict(f"the link {rec_id!r} → {item_id!r} is already rejected")
-            conn.execute(sa.update(followups).where(followups.c.id == link.id).values(state="rejected", actor=actor))
+            conn.execute(
+                sa.update(followups).where(followups.c.id == link.id).values(state="rejected", actor=actor)
+            )
             self._history(conn, rec_id, actor, "link", link.state, "rejected", "ผู้ใช้ปฏิเสธหลักฐาน", item_id)
             self._bump(conn, rec_id)
             self._revert_status(conn, rec_id, item_id, actor, "หลักฐานถูกปฏิเสธ")

@@ -91,7 +91,9 @@ def load_records(conn: Connection, rec_ids: list[str] | None, today: dt.date) ->
     return [_shape(row, history[row["id"]], links[row["id"]], today) for row in rows]
 
 
-def _shape(row: dict[str, Any], history: list[dict[str, Any]], links: list[dict[str, Any]], today: dt.date) -> dict[str, Any]:
+def _shape(
+    row: dict[str, Any], history: list[dict[str, Any]], links: list[dict[str, Any]], today: dt.date
+) -> dict[str, Any]:
     record = {
         "id": row["id"],
         "kind": row["kind"],
@@ -197,7 +199,9 @@ def group_counts(records: list[dict[str, Any]], by: str) -> list[dict[str, Any]]
         else:
             keys = [r[by] or NO_VALUE]
         for key in dict.fromkeys(keys):
-            g = groups.setdefault(key, {by: key, "total": 0, "open": 0, "in_progress": 0, "closed": 0, "overdue": 0})
+            g = groups.setdefault(
+                key, {by: key, "total": 0, "open": 0, "in_progress": 0, "closed": 0, "overdue": 0}
+            )
             g["total"] += 1
             g["overdue"] += r["overdue"]
             if r["status"] in CLOSED:

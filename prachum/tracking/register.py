@@ -23,9 +23,9 @@ from prachum.models import Embedder, Item, Minutes
 from prachum.schema import documents, followups, items, rec_history, recs
 from prachum.store import Store, now_iso
 from prachum.tracking import records as views
-from prachum.tracking.linking import Evidence, RecView, evidence_of, item_agencies, propose_links
+from prachum.tracking.linking import Evidence, RecView, evidence_of, item_agencies, item_owners, propose_links
 from prachum.tracking.links import LinkBook
-from prachum.tracking.statuses import ITEM_STATUS_TO_REC, OPEN, can_move, check_transition
+from prachum.tracking.statuses import ITEM_STATUS_TO_REC, OPEN, check_transition
 
 CARRY_OVER_RATIO = 0.6  # text similarity for "the same item" in a revised version of a document
 
@@ -46,9 +46,26 @@ class Register(LinkBook):
     def __init__(self, store: Store, embedder: Embedder) -> None:
         self.store = store
         self.embedder = embedder
+        self._add_missing_columns()
+
+    def _add_missing_columns(self) -> None:
+        """Data dirs created before a register column existed get it added (SQLite's
+        create_all never alters an existing table)."""
+        present = {c["name"] for c in sa.inspect(self.store.engine).get_columns("recs")}
+        missing = [c for c in recs.columns if c.name not in present]
+        if not missing:
+            return
+        with self.store.begin() as conn:
+            for column in missing:
+                kind = column.type.compile(dialect=conn.dialect)
+                default = getattr(column.server_default, "arg", None)
+                clause = f" NOT NULL DEFAULT '{default}'" if isinstance(default, str) else ""
+                conn.execute(sa.text(f'ALTER TABLE recs ADD COLUMN "{column.name}" {kind}{clause}'))
 
     # -- called by the pipeline, inside its transaction ----------------------------------
-    def sync_document(self, conn: Connection, minutes: Minutes, *, replaced_doc_id: str | None, actor: str) -> None:
+    def sync_document(
+        self, conn: Connection, minutes: Minutes, *, replaced_doc_id: str | None, actor: str
+    ) -> None:
         """Create records for the document's trackable items, carry records of the version it
         replaces over to the matching new items, and link follow-ups in both time directions."""
         trackable = [item for item in minutes.items if is_trackable(item)]
@@ -64,10 +81,16 @@ class Register(LinkBook):
     def forget_document(self, conn: Connection, doc_id: str, actor: str) -> None:
         """The document is being deleted: its records stay (orphaned), links from its items go."""
         now = now_iso()
-        for row in conn.execute(sa.select(recs.c.id).where(recs.c.doc_id == doc_id, recs.c.item_id.is_not(None))):
-            self._history(conn, row.id, actor, "source", doc_id, None, "เอกสารต้นทางถูกลบ บันทึกนี้ยังคงอยู่ (orphaned)", at=now)
+        for row in conn.execute(
+            sa.select(recs.c.id).where(recs.c.doc_id == doc_id, recs.c.item_id.is_not(None))
+        ):
+            self._history(
+                conn, row.id, actor, "source", doc_id, None, "เอกสารต้นทางถูกลบ บันทึกนี้ยังคงอยู่ (orphaned)", at=now
+            )
             conn.execute(
-                sa.update(recs).where(recs.c.id == row.id).values(item_id=None, version=recs.c.version + 1, updated_at=now)
+                sa.update(recs)
+                .where(recs.c.id == row.id)
+                .values(item_id=None, version=recs.c.version + 1, updated_at=now)
             )
         self._drop_links_from(conn, doc_id, actor, "เอกสารที่เป็นหลักฐานถูกลบ")
 
@@ -86,7 +109,9 @@ class Register(LinkBook):
     ) -> list[dict[str, Any]]:
         with self.store.engine.connect() as conn:
             rows = views.load_records(conn, None, today or dt.date.today())
-            agencies_of = {r.id: list(r.agencies or ()) for r in conn.execute(sa.select(recs.c.id, recs.c.agencies))}
+            agencies_of = {
+                r.id: list(r.agencies or ()) for r in conn.execute(sa.select(recs.c.id, recs.c.agencies))
+            }
         chosen = views.filter_records(
             rows, agencies_of, status=status, agency=agency, body=body, sdg=sdg, overdue=overdue, kind=kind
         )
@@ -132,9 +157,10 @@ class Register(LinkBook):
                 raise Conflict(
                     f"record {rec_id!r} is at version {row.version}, not {expected_version}: reload and retry"
                 )
-            if evidence_item_id is not None and conn.execute(
-                sa.select(items.c.id).where(items.c.id == evidence_item_id)
-            ).first() is None:
+            if (
+                evidence_item_id is not None
+                and conn.execute(sa.select(items.c.id).where(items.c.id == evidence_item_id)).first() is None
+            ):
                 raise NotFound(f"no item with id {evidence_item_id!r} (evidence)")
             why = note or reason
             changes: dict[str, Any] = {}
@@ -152,7 +178,9 @@ class Register(LinkBook):
                     entries.append(("due", row.due, new_due, reason))
             if priority is not None and bool(priority) != bool(row.priority):
                 changes["priority"] = bool(priority)
-                entries.append(("priority", str(bool(row.priority)).lower(), str(bool(priority)).lower(), note))
+                entries.append(
+                    ("priority", str(bool(row.priority)).lower(), str(bool(priority)).lower(), note)
+                )
             if note and not any(e[0] in ("status", "priority") for e in entries):
                 notes = f"{row.notes}\n{note}" if row.notes else note
                 changes["notes"] = notes
@@ -162,7 +190,9 @@ class Register(LinkBook):
             if evidence_item_id and not entries:
                 entries.append(("evidence", None, evidence_item_id, note))
             if not entries:
-                raise InvalidInput(f"nothing to change in record {rec_id!r} (give --status, --due, --note or --priority)")
+                raise InvalidInput(
+                    f"nothing to change in record {rec_id!r} (give --status, --due, --note or --priority)"
+                )
             now = now_iso()
             result = conn.execute(
                 sa.update(recs)
@@ -224,6 +254,7 @@ class Register(LinkBook):
             "body": minutes.meeting.body,
             "meeting_date": minutes.meeting.date,
             "agencies": sorted(item_agencies(minutes, item)),
+            "owners": sorted(item_owners(minutes, item)),
         }
 
     def _create(self, conn: Connection, minutes: Minutes, item: Item, actor: str) -> str:
@@ -234,8 +265,14 @@ class Register(LinkBook):
         now = now_iso()
         conn.execute(
             sa.insert(recs).values(
-                id=rec_id, **self._source_values(minutes, item), due=item.due, status=status,
-                priority=False, version=1, created_at=now, updated_at=now,
+                id=rec_id,
+                **self._source_values(minutes, item),
+                due=item.due,
+                status=status,
+                priority=False,
+                version=1,
+                created_at=now,
+                updated_at=now,
             )
         )
         note = f"สร้างจาก {minutes.document.file_name} ({item.kind})"
@@ -267,36 +304,81 @@ class Register(LinkBook):
             taken_items.add(item.id)
             values = self._source_values(minutes, item)
             manual_due = conn.execute(
-                sa.select(rec_history.c.id).where(rec_history.c.rec_id == rec.id, rec_history.c.field == "due")
+                sa.select(rec_history.c.id).where(
+                    rec_history.c.rec_id == rec.id, rec_history.c.field == "due"
+                )
             ).first()
             if item.due != rec.due and item.due and not manual_due:
                 values["due"] = item.due
-                self._history(conn, rec.id, actor, "due", rec.due, item.due, "กำหนดเวลาในเอกสารฉบับปรับปรุง", item.id, at=now)
-            conn.execute(sa.update(recs).where(recs.c.id == rec.id).values(**values, version=rec.version + 1, updated_at=now))
+                self._history(
+                    conn,
+                    rec.id,
+                    actor,
+                    "due",
+                    rec.due,
+                    item.due,
+                    "กำหนดเวลาในเอกสารฉบับปรับปรุง",
+                    item.id,
+                    at=now,
+                )
+            conn.execute(
+                sa.update(recs)
+                .where(recs.c.id == rec.id)
+                .values(**values, version=rec.version + 1, updated_at=now)
+            )
             self._history(
-                conn, rec.id, actor, "source", f"{rec.doc_id}:{rec.start}-{rec.end}",
-                f"{minutes.id}:{item.span[0]}-{item.span[1]}", "ย้ายไปยังเอกสารฉบับปรับปรุง (ประวัติและสถานะคงเดิม)",
-                item.id, at=now,
+                conn,
+                rec.id,
+                actor,
+                "source",
+                f"{rec.doc_id}:{rec.start}-{rec.end}",
+                f"{minutes.id}:{item.span[0]}-{item.span[1]}",
+                "ย้ายไปยังเอกสารฉบับปรับปรุง (ประวัติและสถานะคงเดิม)",
+                item.id,
+                at=now,
             )
         for rec in old:
             if rec.id not in taken_recs and rec.item_id is not None:
-                self._history(conn, rec.id, actor, "source", rec.doc_id, None,
-                              "ไม่พบข้อความนี้ในเอกสารฉบับปรับปรุง บันทึกนี้ยังคงอยู่ (orphaned)", at=now)
+                self._history(
+                    conn,
+                    rec.id,
+                    actor,
+                    "source",
+                    rec.doc_id,
+                    None,
+                    "ไม่พบข้อความนี้ในเอกสารฉบับปรับปรุง บันทึกนี้ยังคงอยู่ (orphaned)",
+                    at=now,
+                )
                 conn.execute(
-                    sa.update(recs).where(recs.c.id == rec.id).values(item_id=None, version=rec.version + 1, updated_at=now)
+                    sa.update(recs)
+                    .where(recs.c.id == rec.id)
+                    .values(item_id=None, version=rec.version + 1, updated_at=now)
                 )
         return taken_items
 
     def _rec_views(self, conn: Connection, where: Any) -> list[RecView]:
         rows = conn.execute(sa.select(recs).where(where)).all()
         return [
-            RecView(r.id, r.text, frozenset(r.agencies or ()), r.body, r.meeting_date, r.doc_id) for r in rows
+            RecView(
+                r.id,
+                r.text,
+                frozenset(r.agencies or ()),
+                frozenset(r.owners or ()),
+                r.body,
+                r.meeting_date,
+                r.doc_id,
+            )
+            for r in rows
         ]
 
     def _taken(self, conn: Connection) -> tuple[set[tuple[str, str]], set[str]]:
-        pairs = {(f.rec_id, f.item_id) for f in conn.execute(sa.select(followups.c.rec_id, followups.c.item_id, followups.c.state))}
+        pairs = {
+            (f.rec_id, f.item_id)
+            for f in conn.execute(sa.select(followups.c.rec_id, followups.c.item_id, followups.c.state))
+        }
         linked_items = {
-            f.item_id for f in conn.execute(sa.select(followups.c.item_id).where(followups.c.state != "rejected"))
+            f.item_id
+            for f in conn.execute(sa.select(followups.c.item_id).where(followups.c.state != "rejected"))
         }
         return pairs, linked_items
 
@@ -319,22 +401,46 @@ class Register(LinkBook):
         if not mine:
             return
         later = conn.execute(
-            sa.select(documents.c.id, documents.c.meeting_date).where(documents.c.meeting_date > minutes.meeting.date)
+            sa.select(documents.c.id, documents.c.meeting_date).where(
+                documents.c.meeting_date > minutes.meeting.date
+            )
         ).all()
         _pairs, linked_items = self._taken(conn)
         reports: list[Evidence] = []
         for doc in later:
-            reports += [e for e in evidence_of(self.store.get_minutes(doc.id, conn)) if e.item_id not in linked_items]
+            reports += [
+                e for e in evidence_of(self.store.get_minutes(doc.id, conn)) if e.item_id not in linked_items
+            ]
         self._write_proposals(conn, mine, reports, {d.id: d.meeting_date for d in later}, actor)
 
     def _write_proposals(
-        self, conn: Connection, candidates: list[RecView], reports: list[Evidence], dates: dict[str, str], actor: str
+        self,
+        conn: Connection,
+        candidates: list[RecView],
+        reports: list[Evidence],
+        dates: dict[str, str],
+        actor: str,
     ) -> None:
         pairs, _linked = self._taken(conn)
         for p in propose_links(self.embedder, candidates, reports, taken=pairs):
-            self._insert_link(conn, p.rec_id, p.item_id, p.doc_id, p.proposed_status, p.confidence, p.state,
-                              f"{p.reason}; signals {p.signals}", actor)
+            self._insert_link(
+                conn,
+                p.rec_id,
+                p.item_id,
+                p.doc_id,
+                p.proposed_status,
+                p.confidence,
+                p.state,
+                f"{p.reason}; signals {p.signals}",
+                actor,
+            )
             if p.state == "auto":
-                self._apply_evidence(conn, p.rec_id, p.item_id, p.proposed_status, dates.get(p.doc_id),
-                                     f"อัตโนมัติจากรายงานติดตามผล: {p.reason} (ความเชื่อมั่น {p.confidence:.2f})",
-                                     f"auto ({actor})")
+                self._apply_evidence(
+                    conn,
+                    p.rec_id,
+                    p.item_id,
+                    p.proposed_status,
+                    dates.get(p.doc_id),
+                    f"อัตโนมัติจากรายงานติดตามผล: {p.reason} (ความเชื่อมั่น {p.confidence:.2f})",
+                    f"auto ({actor})",
+                )

@@ -85,7 +85,9 @@ class StatusCue:
 # "อยู่ระหว่าง… คาดว่าจะแล้วเสร็จ…" also contains the completion word แล้วเสร็จ.
 _CUES = (
     StatusCue(OPEN, re.compile(r"ยังไม่(?:ได้)?(?:มีการ)?(?:ดำเนินการ|เริ่ม|จัดทำ)|ยังไม่ได้"), "ยังไม่ได้ดำเนินการ"),
-    StatusCue(NOT_IMPLEMENTED, re.compile(r"ไม่สามารถดำเนินการ|ยกเลิกการดำเนินการ|ยุติการดำเนินการ"), "ไม่สามารถดำเนินการได้"),
+    StatusCue(
+        NOT_IMPLEMENTED, re.compile(r"ไม่สามารถดำเนินการ|ยกเลิกการดำเนินการ|ยุติการดำเนินการ"), "ไม่สามารถดำเนินการได้"
+    ),
     StatusCue(IN_PROGRESS, re.compile(r"อยู่ระหว่าง|กำลังดำเนินการ|คาดว่าจะ(?:แล้ว)?เสร็จ"), "อยู่ระหว่างดำเนินการ"),
     # Part done is still work under way: closing a record as partially implemented is a
     # judgement for a person, not for a keyword.
