@@ -28,6 +28,7 @@ COMMAND_MODULES: list[str] = [
     "prachum.cli_recs",
     "prachum.cli_search",
     "prachum.cli_serve",
+    "prachum.cli_brief",
 ]
 
 

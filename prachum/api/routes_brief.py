@@ -12,10 +12,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from prachum.api.common import ServicesDep
+from prachum.api.common import ERROR_RESPONSES, ServicesDep
 from prachum.errors import InvalidInput
 
-router = APIRouter(tags=["briefing"])
+router = APIRouter(tags=["briefing"], responses=ERROR_RESPONSES)
 
 
 class BriefFormat(StrEnum):
@@ -58,10 +58,12 @@ async def brief(services: ServicesDep, params: Annotated[BriefParams, Query()]) 
     if not subject:
         raise InvalidInput("say what to brief on: doc, agency, query or body")
     dates = {k: v for k in ("since", "until") if (v := getattr(params, k))}
-    data = await run_in_threadpool(build_brief, services, **subject, **dates, fmt=params.format.value)
+    data, media_type = await run_in_threadpool(
+        build_brief, services, **subject, **dates, fmt=params.format.value
+    )
     name = f"prachum-brief-{date.today().isoformat()}.{params.format.value}"
     return Response(
         data,
-        media_type=MEDIA_TYPES[params.format],
+        media_type=media_type,
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

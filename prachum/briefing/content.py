@@ -1,0 +1,448 @@
+"""What a briefing note says, collected once from the services; the Markdown, DOCX and PDF
+writers only lay it out.
+
+A note is about one document (its meeting facts and what it recommended or assigned) or
+about a set of meetings chosen by agency, search query and/or body, optionally within a
+date range. Its items are the tracking register's records, so the status, the deadline and
+the last follow-up are the register's current ones, and every item names its source
+(document, page, paragraph).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from prachum.errors import InvalidInput, NotFound
+from prachum.resources import corpus_path
+
+if TYPE_CHECKING:
+    from prachum.models import Minutes
+    from prachum.services import Services
+
+log = logging.getLogger(__name__)
+
+SCOPES = ("doc", "agency", "query", "body")
+QUERY_HITS = 60  # search hits looked at for a query brief; only tracked items among them are kept
+QUERY_ITEMS = 15  # at most this many items in a query brief: a note, not a search result page
+# Fused scores are reciprocal-rank sums: a unit ranked high by both the words (BM25) and the
+# meaning (vectors) scores about twice one ranked by only one of them. Half the best score
+# keeps the units both agree on and drops the long tail every query has.
+QUERY_SCORE_RATIO = 0.5
+DEFAULT_FOR = "ผู้บริหาร"
+GENERIC_TITLES = ("รายงานการประชุม", "บันทึกการประชุม", "สรุปผลการประชุม")
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """Where an item was said: the file, its page (paged sources) and paragraph (non-blank line)."""
+
+    doc: str
+    doc_id: str
+    page: int | None
+    paragraph: int | None
+    meeting_date: str | None
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """The latest news on an item: a later meeting's report or a staff update."""
+
+    date: str | None
+    text: str
+    doc: str | None = None  # the reporting meeting's file, None for a staff update
+    status: str | None = None  # the status that report implies (register value)
+    confirmed: bool = True  # False for a suggested, unconfirmed link
+
+
+@dataclass(frozen=True)
+class BriefItem:
+    rec_id: str
+    kind: str  # action | recommendation | resolution
+    text: str  # quoted from the minutes, unchanged
+    owners: tuple[str, ...]
+    by: tuple[str, ...]
+    due: str | None
+    status: str  # register status
+    overdue: bool
+    source: SourceRef
+    sdg: tuple[int, ...] = ()
+    last_followup: FollowUp | None = None
+
+
+@dataclass(frozen=True)
+class MeetingFacts:
+    doc_id: str
+    file: str
+    title: str | None
+    body: str | None
+    date: str | None
+    start_time: str | None
+    end_time: str | None
+    chair: str | None
+    location: str | None
+    participants: tuple[str, ...] = ()
+    absent: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SdgCoverage:
+    goal: int
+    name: str
+    items: int  # items of the note tagged with the goal
+    meetings: int  # meetings of the note whose document touches the goal
+
+
+@dataclass(frozen=True)
+class Brief:
+    scope: str  # one of SCOPES
+    subject: str  # เรื่อง
+    criteria: tuple[tuple[str, str], ...]  # what was asked, as (Thai label, value)
+    today: dt.date
+    prepared_for: str
+    prepared_by: str | None
+    since: dt.date | None
+    until: dt.date | None
+    meetings: tuple[MeetingFacts, ...]
+    items: tuple[BriefItem, ...]
+    sdg: tuple[SdgCoverage, ...]
+
+    @property
+    def overdue(self) -> tuple[BriefItem, ...]:
+        return tuple(i for i in self.items if i.overdue)
+
+    def status_counts(self) -> Counter[str]:
+        return Counter(i.status for i in self.items)
+
+
+def collect_brief(
+    services: Services,
+    *,
+    doc: str | None = None,
+    agency: str | None = None,
+    query: str | None = None,
+    body: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    today: dt.date | None = None,
+    prepared_for: str | None = None,
+    prepared_by: str | None = None,
+) -> Brief:
+    """Gather everything the note says. ``doc`` stands alone; ``agency``, ``query`` and
+    ``body`` narrow each other (all must match) within ``since``..``until``."""
+    doc, agency, query, body = (_clean(v) for v in (doc, agency, query, body))
+    today = today or dt.date.today()
+    if since and until and since > until:
+        raise InvalidInput(f"since {since.isoformat()} is after until {until.isoformat()}")
+    if doc and (agency or query or body):
+        raise InvalidInput("a document brief (doc) cannot be combined with agency, query or body")
+    if not (doc or agency or query or body):
+        raise InvalidInput("say what to brief on: doc, agency, query or body")
+    records = services.register.list(today=today, sort="date")
+    minutes_of = _MinutesCache(services)
+    if doc:
+        minutes = minutes_of.get(doc)  # NotFound names the id
+        chosen = [r for r in records if r["doc_id"] == minutes.id]
+        chosen.sort(key=lambda r: (r["span"] or [0])[0])
+        meetings = [minutes]
+        scope, subject = "doc", _doc_subject(minutes)
+    else:
+        chosen = _filter_records(
+            services, records, agency=agency, query=query, body=body, since=since, until=until
+        )
+        chosen.sort(key=lambda r: (r["meeting_date"] or "9999", r["doc"] or "", (r["span"] or [0])[0]))
+        meetings = _meetings_for(services, minutes_of, chosen, body=body, since=since, until=until)
+        scope = "agency" if agency else "query" if query else "body"
+        bodies = {m.meeting.body for m in meetings if m.meeting.body}
+        full_body = bodies.pop() if body and len(bodies) == 1 else body
+        subject = _set_subject(services, agency=agency, query=query, body=full_body)
+    items = tuple(_item(r, minutes_of, today) for r in chosen)
+    facts = tuple(_facts(m) for m in meetings)
+    criteria = tuple(
+        (label, value)
+        for label, value in (
+            ("เอกสาร", doc),
+            ("หน่วยงาน", agency),
+            ("คำค้น", query),
+            ("คณะ", body),
+            ("ตั้งแต่วันที่", since.isoformat() if since else None),
+            ("ถึงวันที่", until.isoformat() if until else None),
+        )
+        if value
+    )
+    return Brief(
+        scope=scope,
+        subject=subject,
+        criteria=criteria,
+        today=today,
+        prepared_for=_clean(prepared_for) or DEFAULT_FOR,
+        prepared_by=_clean(prepared_by),
+        since=since,
+        until=until,
+        meetings=facts,
+        items=items,
+        sdg=_coverage(items, meetings),
+    )
+
+
+def _clean(value: str | None) -> str | None:
+    return value.strip() or None if isinstance(value, str) else value
+
+
+class _MinutesCache:
+    """Stored documents by id, read once per note (records of deleted documents have none)."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.cache: dict[str, Minutes | None] = {}
+
+    def get(self, doc_id: str) -> Minutes:
+        minutes = self.find(doc_id)
+        if minutes is None:
+            raise NotFound(f"no document with id {doc_id!r}")
+        return minutes
+
+    def find(self, doc_id: str | None) -> Minutes | None:
+        if not doc_id:
+            return None
+        if doc_id not in self.cache:
+            try:
+                self.cache[doc_id] = self.services.store.get_minutes(doc_id)
+            except NotFound:
+                self.cache[doc_id] = None
+        return self.cache[doc_id]
+
+
+def _in_range(meeting_date: str | None, since: dt.date | None, until: dt.date | None) -> bool:
+    if not (since or until):
+        return True
+    if not meeting_date:
+        return False  # a record without a meeting date cannot be placed in the range
+    return (not since or meeting_date >= since.isoformat()) and (
+        not until or meeting_date <= until.isoformat()
+    )
+
+
+def _filter_records(
+    services: Services,
+    records: list[dict[str, Any]],
+    *,
+    agency: str | None,
+    query: str | None,
+    body: str | None,
+    since: dt.date | None,
+    until: dt.date | None,
+) -> list[dict[str, Any]]:
+    if agency or body:
+        # the register's own matching, so a note lists what `prachum recs list --agency` lists
+        wanted = {r["id"] for r in services.register.list(agency=agency, body=body)}
+        records = [r for r in records if r["id"] in wanted]
+    records = [r for r in records if _in_range(r["meeting_date"], since, until)]
+    if query:
+        records = _search_records(services, records, query, body=body, since=since, until=until)
+    return records
+
+
+def _search_records(
+    services: Services,
+    records: list[dict[str, Any]],
+    query: str,
+    *,
+    body: str | None,
+    since: dt.date | None,
+    until: dt.date | None,
+) -> list[dict[str, Any]]:
+    """The tracked items among the query's best search hits, best first."""
+    from prachum.search.index import SearchFilters
+
+    filters = SearchFilters(
+        body=body, since=since.isoformat() if since else None, until=until.isoformat() if until else None
+    )
+    by_item = {r["item_id"]: r for r in records if r["item_id"]}
+    out: dict[str, dict[str, Any]] = {}
+    hits = services.index.search(query, limit=QUERY_HITS, filters=filters)
+    floor = hits[0].score * QUERY_SCORE_RATIO if hits else 0.0
+    for hit in hits:
+        if hit.score < floor:
+            break
+        record = by_item.get(hit.item_id or "")
+        if record is not None:
+            out.setdefault(record["id"], record)
+        if len(out) >= QUERY_ITEMS:
+            break
+    return list(out.values())
+
+
+def _meetings_for(
+    services: Services,
+    minutes_of: _MinutesCache,
+    records: list[dict[str, Any]],
+    *,
+    body: str | None,
+    since: dt.date | None,
+    until: dt.date | None,
+) -> list[Minutes]:
+    """The meetings the items come from; for a body brief also the body's meetings without items."""
+    doc_ids = dict.fromkeys(r["doc_id"] for r in records if r["doc_id"])
+    if body:
+        wanted = body.replace(" ", "")
+        for row in services.store.list_documents():
+            if wanted in (row["body"] or "").replace(" ", "") and _in_range(
+                row["meeting_date"], since, until
+            ):
+                doc_ids.setdefault(row["id"], None)
+    found = [m for m in (minutes_of.find(d) for d in doc_ids) if m is not None]
+    return sorted(found, key=lambda m: (m.meeting.date or "9999", m.document.file_name))
+
+
+def _doc_subject(minutes: Minutes) -> str:
+    m = minutes.meeting
+    title = m.title if m.title and m.title.strip() not in GENERIC_TITLES else None
+    name = title or m.body or minutes.document.file_name
+    return f"สรุปผลการประชุม{name}"
+
+
+def _set_subject(services: Services, *, agency: str | None, query: str | None, body: str | None) -> str:
+    parts = []
+    if agency:
+        parts.append(f"ของ{_agency_name(services, agency)}")
+    if query:
+        parts.append(f"เรื่อง “{query}”")
+    if body:
+        parts.append(f"ในการประชุม{body}")
+    return "สรุปข้อเสนอแนะและการมอบหมายงาน" + " ".join(parts)
+
+
+def _agency_name(services: Services, agency: str) -> str:
+    """``มท.`` → ``กระทรวงมหาดไทย (มท.)`` when the gazetteer knows the name."""
+    try:
+        found = services.gazetteer.lookup(agency)
+    except Exception:  # a broken user gazetteer must not stop the note; the typed name is fine
+        log.warning("gazetteer lookup failed for %r", agency, exc_info=True)
+        return agency
+    if found is None:
+        return agency
+    return f"{found.name} ({found.abbr})" if found.abbr and found.abbr != found.name else found.name
+
+
+def _source(record: dict[str, Any], minutes: Minutes | None) -> SourceRef:
+    page = paragraph = None
+    span = record.get("span")
+    if minutes is not None and span:
+        text = minutes.document.text
+        start = min(span[0], len(text))
+        page = minutes.document.page_of(start)
+        origin = 0
+        if page is not None:
+            origin = minutes.document.pages[page - 1].start if page <= len(minutes.document.pages) else 0
+        lines = text[origin:start].split("\n")
+        paragraph = sum(1 for line in lines[:-1] if line.strip()) + 1
+    return SourceRef(
+        doc=record["doc"] or record["doc_id"] or "-",
+        doc_id=record["doc_id"] or "",
+        page=page,
+        paragraph=paragraph,
+        meeting_date=record["meeting_date"],
+    )
+
+
+def _last_followup(record: dict[str, Any], today: dt.date) -> FollowUp | None:
+    """The newest, up to ``today``, of: a linked later report (not rejected) and a staff status
+    change or note. Automatic status changes are the links themselves, so they are not repeated."""
+    limit = today.isoformat()
+    candidates: list[FollowUp] = []
+    linked = set()
+    for link in record["followups"]:
+        linked.add(link["item_id"])
+        if link["state"] == "rejected" or not link.get("text") or (link["meeting_date"] or "") > limit:
+            continue
+        candidates.append(
+            FollowUp(
+                date=link["meeting_date"],
+                text=link["text"],
+                doc=link["doc"],
+                status=link["proposed_status"],
+                confirmed=link["state"] != "suggested",
+            )
+        )
+    for entry in record["history"]:
+        when = (entry["at"] or "")[:10]
+        if (
+            entry["field"] not in ("status", "note")
+            or not entry.get("note")
+            or str(entry["actor"]).startswith("auto")
+            or (entry.get("evidence_item_id") and entry["evidence_item_id"] in linked)
+            or when > limit
+        ):
+            continue
+        candidates.append(FollowUp(date=when or None, text=entry["note"], status=entry["to"] or None))
+    if not candidates:
+        return None
+    # on equal dates the later entry (staff history after links) wins
+    return max(enumerate(candidates), key=lambda pair: (pair[1].date or "", pair[0]))[1]
+
+
+def _item(record: dict[str, Any], minutes_of: _MinutesCache, today: dt.date) -> BriefItem:
+    return BriefItem(
+        rec_id=record["id"],
+        kind=record["kind"],
+        text=record["text"],
+        owners=tuple(record["to"]),
+        by=tuple(record["by"]),
+        due=record["due"],
+        status=record["status"],
+        overdue=bool(record["overdue"]),
+        source=_source(record, minutes_of.find(record["doc_id"])),
+        sdg=tuple(record["sdg"]),
+        last_followup=_last_followup(record, today),
+    )
+
+
+def _facts(minutes: Minutes) -> MeetingFacts:
+    m = minutes.meeting
+    present, absent = [], []
+    for p in m.participants:
+        label = " ".join(part for part in (p.name, p.position and f"({p.position})") if part) or p.agency
+        if not label:
+            continue
+        (absent if p.role and "ไม่มา" in p.role else present).append(label)
+    return MeetingFacts(
+        doc_id=minutes.id,
+        file=minutes.document.file_name,
+        title=m.title,
+        body=m.body,
+        date=m.date,
+        start_time=m.start_time,
+        end_time=m.end_time,
+        chair=m.chair,
+        location=m.location,
+        participants=tuple(present),
+        absent=tuple(absent),
+    )
+
+
+def _coverage(items: tuple[BriefItem, ...], meetings: list[Minutes]) -> tuple[SdgCoverage, ...]:
+    item_counts = Counter(goal for item in items for goal in item.sdg)
+    meeting_counts = Counter(goal for m in meetings for goal in {tag.goal for tag in m.sdg})
+    goals = sorted(set(item_counts) | set(meeting_counts))
+    names = sdg_goal_names()
+    rows = [SdgCoverage(g, names.get(g, ""), item_counts[g], meeting_counts[g]) for g in goals]
+    return tuple(sorted(rows, key=lambda r: (-r.items, -r.meetings, r.goal)))
+
+
+@lru_cache(maxsize=1)
+def sdg_goal_names() -> dict[int, str]:
+    """Short Thai goal names from ``corpus/sdg/goals.tsv`` (empty when the file is absent)."""
+    path = corpus_path("sdg", "goals.tsv")
+    if not path.exists():
+        return {}
+    names = {}
+    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+        cols = line.split("\t")
+        if len(cols) >= 4 and cols[0].strip().isdigit():
+            names[int(cols[0])] = cols[3].strip()
+    return names
