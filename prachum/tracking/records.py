@@ -127,10 +127,9 @@ def _shape(
     return record
 
 
-def _matches_agency(record: dict[str, Any], agency: str, extra: Iterable[str]) -> bool:
-    wanted = agency_key(agency)
-    names = [*record["by"], *record["to"], *extra]
-    return any(wanted in agency_key(name) or agency_key(name) == wanted for name in names if name)
+def _matches_agency(record: dict[str, Any], forms: list[str], extra: Iterable[str]) -> bool:
+    names = [agency_key(name) for name in (*record["by"], *record["to"], *extra) if name]
+    return any(agency_key(form) in name for form in forms if agency_key(form) for name in names)
 
 
 def filter_records(
@@ -143,8 +142,10 @@ def filter_records(
     sdg: int | None = None,
     overdue: bool | None = None,
     kind: str | None = None,
+    agency_forms: list[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """``status`` may list several values separated by commas; ``agency``/``body`` match a part of the name."""
+    """``status`` may list several values separated by commas; ``agency``/``body`` match a part
+    of the name; ``agency_forms`` are other names of the same agency (from the gazetteer)."""
     wanted_status = None
     if status:
         wanted_status = {check_status(s.strip()) for s in status.split(",") if s.strip()}
@@ -156,7 +157,7 @@ def filter_records(
             continue
         if kind and r["kind"] != kind:
             continue
-        if agency and not _matches_agency(r, agency, agencies_of.get(r["id"], ())):
+        if agency and not _matches_agency(r, [agency, *(agency_forms or ())], agencies_of.get(r["id"], ())):
             continue
         if body and body.replace(" ", "") not in (r["body"] or "").replace(" ", ""):
             continue

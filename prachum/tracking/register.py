@@ -113,9 +113,24 @@ class Register(LinkBook):
                 r.id: list(r.agencies or ()) for r in conn.execute(sa.select(recs.c.id, recs.c.agencies))
             }
         chosen = views.filter_records(
-            rows, agencies_of, status=status, agency=agency, body=body, sdg=sdg, overdue=overdue, kind=kind
+            rows,
+            agencies_of,
+            status=status,
+            agency=agency,
+            body=body,
+            sdg=sdg,
+            overdue=overdue,
+            kind=kind,
+            agency_forms=self._agency_forms(agency) if agency else None,
         )
         return views.sort_records(chosen, sort)
+
+    def _agency_forms(self, agency: str) -> list[str]:
+        """Other written forms of ``agency`` (มท. → กระทรวงมหาดไทย, Ministry of Interior)."""
+        from prachum.nlp.gazetteer import load_gazetteer
+
+        extra = self.store.settings.user_gazetteer
+        return load_gazetteer(extra if extra.exists() else None).expand_query(agency)
 
     def get(self, rec_id: str, today: dt.date | None = None) -> dict[str, Any]:
         with self.store.engine.connect() as conn:
