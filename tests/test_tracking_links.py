@@ -7,6 +7,7 @@ import pytest
 from test_tracking_support import Desk, Line, first_meeting, minutes, progress_meeting
 
 from prachum.errors import Conflict, InvalidInput, NotFound
+from prachum.tracking import linking
 
 
 @pytest.fixture
@@ -116,23 +117,17 @@ def test_a_closed_record_is_not_reopened_by_a_report(desk):
     assert road["status"] == "rejected" and road["followups"][0]["state"] == "auto"
 
 
-def _weak_setup(desk):
-    """A report that shares the body and some words but is not clearly about the record."""
+def _weak_setup(desk, monkeypatch):
+    """The story, with the automatic threshold out of reach: every link is only a suggestion."""
+    monkeypatch.setattr(linking, "AUTO_THRESHOLD", 1.01)
     desk.ingest(first_meeting())
-    desk.ingest(
-        minutes(
-            "weak.txt",
-            "2023-06-07",
-            [Line("action", "สำนักงานจังหวัดได้ประชุมหารือเรื่องข้อมูลแล้ว", by=("สำนักงานจังหวัด",), status="done")],
-        )
-    )
+    desk.ingest(progress_meeting())
     rec = desk.record_for("ให้สำนักงานจังหวัดจัดทำ")
-    item_id = desk.store.get_minutes(desk.store.doc_ids()[0]).items[0].id
-    return rec, item_id
+    return rec, rec["followups"][0]["item_id"]
 
 
-def test_a_weak_match_waits_for_confirmation_and_confirming_applies_it(desk):
-    rec, _ = _weak_setup(desk)
+def test_a_weak_match_waits_for_confirmation_and_confirming_applies_it(desk, monkeypatch):
+    rec, _ = _weak_setup(desk, monkeypatch)
     rec = desk.register.get(rec["id"])
     assert [f["state"] for f in rec["followups"]] == ["suggested"]
     assert rec["status"] == "open"
@@ -164,8 +159,8 @@ def test_rejecting_an_automatic_link_undoes_its_status_and_keeps_the_rejection(d
     assert [f["state"] for f in again["followups"]] == ["rejected"] and again["status"] == "open"
 
 
-def test_manual_link_and_unlink(desk):
-    rec, item_id = _weak_setup(desk)
+def test_manual_link_and_unlink(desk, monkeypatch):
+    rec, item_id = _weak_setup(desk, monkeypatch)
     desk.register.unlink(rec["id"], item_id, actor="a")
     assert desk.register.get(rec["id"])["followups"] == []
     with pytest.raises(NotFound):
