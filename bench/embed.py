@@ -97,9 +97,10 @@ QUERIES = [
 CONFIGS = {
     "bm25 only": FusionParams(dense_weight=0.0, bm25_weight_latin=1.0),
     "vectors only": FusionParams(bm25_weight=0.0, bm25_weight_latin=0.0),
-    "rrf 1:1 (latin 1)": FusionParams(bm25_weight_latin=1.0),
-    "rrf default": FusionParams(),
-    "score fusion default": FusionParams(method="score"),
+    "rrf k=60 (latin 1)": FusionParams(method="rrf", bm25_weight_latin=1.0),
+    "rrf k=60 (latin 0.2)": FusionParams(method="rrf"),
+    "score fusion (latin 1)": FusionParams(bm25_weight_latin=1.0),
+    "score fusion (default)": FusionParams(),
 }
 
 

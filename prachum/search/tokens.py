@@ -16,6 +16,7 @@ _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _WORDISH = re.compile(r"[0-9A-Za-z\u0e01-\u0e4e\u0e50-\u0e59]")
 _LATIN_WORDS = re.compile(r"[A-Za-z0-9]+(?:[-'][A-Za-z0-9]+)*")
 _THAI = re.compile(r"[\u0e01-\u0e4e]")
+COMPOUND_MIN = 10_000  # off: splitting compounds lowered BM25 MRR (bench/embed.py: 0.842 -> 0.810)
 # Few English stop words: queries are often English questions over Thai text, where only
 # content words (names, acronyms) can match.
 _EN_STOPWORDS = frozenset(
@@ -114,14 +115,32 @@ def _raw_tokens(text: str) -> Iterable[str]:
         yield from tokenize(text[position:])
 
 
+@lru_cache(maxsize=200_000)
+def _parts(token: str) -> tuple[str, ...]:
+    """The words of a long Thai compound by pythainlp's plain dictionary (the project's
+    tokenizer keeps names like อุบัติเหตุทางถนน whole, which would then never match
+    อุบัติเหตุ alone)."""
+    from pythainlp.tokenize import word_tokenize
+
+    parts = tuple(word_tokenize(token, engine="newmm", keep_whitespace=False))
+    return parts if len(parts) > 1 else ()
+
+
 def search_tokens(text: str, *, keep_stopwords: bool = False) -> list[str]:
-    """Folded word tokens of ``text`` for BM25 (stop words removed unless asked to keep them)."""
+    """Folded word tokens of ``text`` for BM25: stop words (unless kept) and single Thai
+    letters dropped, long Thai compounds followed by their component words."""
     stop = frozenset() if keep_stopwords else stopwords()
     out = []
     for raw in _raw_tokens(text):
         token = fold(raw)
-        if token and token not in stop:
-            out.append(token)
+        if not token or token in stop:
+            continue
+        thai = has_thai(token)
+        if thai and len(token) < 2:
+            continue
+        out.append(token)
+        if thai and len(token) >= COMPOUND_MIN:
+            out.extend(p for p in map(fold, _parts(token)) if len(p) >= 2 and p not in stop)
     return out
 
 
