@@ -172,6 +172,7 @@ def test_search_with_filters(client: TestClient, doc_id: str) -> None:
         {"q": ""},
         {"q": "x", "since": "2024-05-01", "until": "2024-01-01"},
         {"q": "x", "limit": 0},
+        {"q": "x", "status": "xyz"},
     ],
 )
 def test_search_rejects_bad_filters_with_422(client: TestClient, params: dict) -> None:

@@ -16,6 +16,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from prachum.errors import PrachumError, ReadOnly, Unauthorized
@@ -69,12 +70,31 @@ Writer = Annotated[str, Depends(require_writer)]
 
 
 # -- errors -----------------------------------------------------------------------------------
+class ErrorBody(BaseModel):
+    """Every error response: a stable code and a one-line message naming the bad value."""
+
+    error: str = Field(description="Stable code, e.g. not_found, invalid_input, unauthorized, too_large")
+    detail: str = Field(description="What was wrong, in one line")
+
+
+# Declared on every API router so the schema promises the shape the handlers below return
+# (it also replaces FastAPI's default 422 body, which this API never sends).
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    "4XX": {"model": ErrorBody, "description": "Bad request, unknown id, missing token, conflict, too large"},
+    "5XX": {"model": ErrorBody, "description": "Internal error (no details leak)"},
+}
+
+
 def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api") or "text/html" not in request.headers.get("accept", "")
 
 
-def error_response(request: Request, status: int, code: str, detail: str) -> Response:
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+def error_response(
+    request: Request, status: int, code: str, detail: str, extra_headers: dict[str, str] | None = None
+) -> Response:
+    headers = dict(extra_headers or {})
+    if status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
     if _wants_json(request):
         return JSONResponse({"error": code, "detail": detail}, status_code=status, headers=headers)
     templates = request.app.state.templates
@@ -91,7 +111,9 @@ def _validation_detail(exc: RequestValidationError) -> str:
     parts = []
     for err in exc.errors()[:5]:
         where = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path"))
-        parts.append(f"{where or 'request'}: {err.get('msg', 'invalid')}")
+        got = err.get("input")
+        shown = f" (got {got!r})" if isinstance(got, str | int | float) and len(str(got)) <= 80 else ""
+        parts.append(f"{where or 'request'}: {err.get('msg', 'invalid')}{shown}")
     return "; ".join(parts) or "invalid request"
 
 
@@ -121,7 +143,8 @@ def install_error_handlers(app: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) else code
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"no such address: {request.url.path}"
-        return error_response(request, exc.status_code, code, detail)
+        # Keep the exception's own headers (e.g. Allow on a 405, as RFC 9110 requires).
+        return error_response(request, exc.status_code, code, detail, getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)
     async def crash(request: Request, exc: Exception) -> Response:

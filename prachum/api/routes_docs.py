@@ -11,12 +11,12 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 import prachum
-from prachum.api.common import MAX_FILES_PER_UPLOAD, MB, ServicesDep, Writer
+from prachum.api.common import ERROR_RESPONSES, MAX_FILES_PER_UPLOAD, MB, ServicesDep, Writer
 from prachum.errors import InvalidInput, PrachumError, TooLarge, UnsupportedFormat
 from prachum.ingest import READERS
 from prachum.services import Services
 
-router = APIRouter()
+router = APIRouter(responses=ERROR_RESPONSES)
 TAGS: list[str | Enum] = ["documents"]
 
 # First bytes a binary format must start with; text formats are checked by their readers.

@@ -13,20 +13,21 @@ from fastapi import APIRouter, Header, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from prachum.api.common import ServicesDep, Writer
+from prachum.api.common import ERROR_RESPONSES, ServicesDep, Writer
 from prachum.api.routes_docs import Limit, Offset, page
+from prachum.api.schemas import ItemKind, LinkState, RegisterStatus
 from prachum.errors import InvalidInput
 from prachum.services import Services
 
-router = APIRouter(tags=["register"])
+router = APIRouter(tags=["register"], responses=ERROR_RESPONSES)
 
 
 class RecFilters(BaseModel):
-    status: str | None = Field(None, max_length=40)
+    status: RegisterStatus | None = None  # type: ignore[valid-type]
     agency: str | None = Field(None, max_length=200)
     body: str | None = Field(None, max_length=200)
     sdg: int | None = Field(None, ge=1, le=17)
-    kind: str | None = Field(None, description="action | recommendation | resolution")
+    kind: ItemKind | None = None  # type: ignore[valid-type]
     overdue: bool = False
     sort: str | None = Field(
         None, max_length=40, description="Sort key the register accepts (default: overdue first)"
@@ -35,7 +36,7 @@ class RecFilters(BaseModel):
 
 def list_records(services: Services, filters: RecFilters) -> list[dict[str, Any]]:
     """The register's rows for these filters (the CLI's `recs list` calls the same)."""
-    args = {k: v for k, v in filters.model_dump().items() if v not in (None, False)}
+    args = {k: v for k, v in filters.model_dump(mode="json").items() if v not in (None, False)}
     return services.register.list(**args)
 
 
@@ -104,7 +105,7 @@ def get_rec(rec_id: str, services: ServicesDep) -> dict[str, Any]:
 class RecUpdate(BaseModel):
     """Fields to change; every change is recorded in the history with its actor."""
 
-    status: str | None = Field(None, max_length=40)
+    status: RegisterStatus | None = None  # type: ignore[valid-type]
     due: str | None = Field(None, description="New due date YYYY-MM-DD (needs a reason)")
     reason: str | None = Field(None, max_length=2000, description="Why the due date changed")
     note: str | None = Field(None, max_length=4000)
@@ -125,7 +126,7 @@ def update_rec(
 ) -> dict[str, Any]:
     """Change status, due date (with a reason), notes or priority. Invalid status moves are 422;
     a stale ``expected_version`` (or If-Match) is 409."""
-    fields = change.model_dump(exclude_none=True)
+    fields = change.model_dump(mode="json", exclude_none=True)
     if if_match and "expected_version" not in fields:
         fields["expected_version"] = _version_from_header(if_match)
     if not fields.keys() - {"expected_version"}:
@@ -147,13 +148,15 @@ class LinkRequest(BaseModel):
     item_id: str = Field(
         min_length=1, max_length=64, description="The later item that reports on this record"
     )
-    state: str = Field("confirmed", description="confirmed (applies the status it implies) or suggested")
+    state: LinkState = Field(  # type: ignore[valid-type]
+        "confirmed", description="confirmed (applies the status it implies) or suggested"
+    )
 
 
 @router.post("/recs/{rec_id}/links", status_code=201)
 def link_rec(rec_id: str, link: LinkRequest, services: ServicesDep, actor: Writer) -> dict[str, Any]:
     """Link an item as evidence for the record (a confirmed, hand-made link)."""
-    services.register.link(rec_id, link.item_id, actor=actor, state=link.state)
+    services.register.link(rec_id, link.item_id, actor=actor, state=str(link.state))
     return services.register.get(rec_id)
 
 

@@ -7,10 +7,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from prachum.api.common import ServicesDep
+from prachum.api.common import ERROR_RESPONSES, ServicesDep
+from prachum.api.schemas import SearchKind, SearchStatus
 from prachum.services import Services
 
-router = APIRouter(tags=["search"])
+router = APIRouter(tags=["search"], responses=ERROR_RESPONSES)
 
 MAX_SDG_TEXT = 200_000
 
@@ -21,13 +22,13 @@ class SearchParams(BaseModel):
     q: str = Field(min_length=1, max_length=2000, description="Query in Thai or English")
     limit: int = Field(10, ge=1, le=100)
     offset: int = Field(0, ge=0, le=1000)
-    kind: str | None = Field(None, description="action | recommendation | resolution | passage")
+    kind: SearchKind | None = None  # type: ignore[valid-type]
     sdg: int | None = Field(None, ge=1, le=17)
     agency: str | None = Field(None, max_length=200, description="Thai name, abbreviation or English name")
     body: str | None = Field(None, max_length=200, description="Part of the meeting body's name")
     since: str | None = Field(None, description="From this meeting date (YYYY-MM-DD or a Thai date)")
     until: str | None = Field(None, description="Up to this meeting date")
-    status: str | None = Field(None, max_length=40, description="Item or register status")
+    status: SearchStatus | None = Field(None, description="Register status, or the item's own")  # type: ignore[valid-type]
 
 
 def status_lookup(services: Services) -> Any:
@@ -46,13 +47,13 @@ def run_search(services: Services, params: SearchParams) -> dict[str, Any]:
     from prachum.search.service import make_filters, search_payload
 
     filters = make_filters(
-        kind=params.kind,
+        kind=params.kind.value if params.kind else None,
         sdg=params.sdg,
         agency=params.agency,
         body=params.body,
         since=params.since,
         until=params.until,
-        status=params.status,
+        status=params.status.value if params.status else None,
         status_of=status_lookup(services) if params.status else None,
     )
     payload = search_payload(services, params.q.strip(), limit=params.limit + params.offset, filters=filters)

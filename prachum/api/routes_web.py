@@ -76,7 +76,7 @@ def search_page(request: Request, services: ServicesDep) -> HTMLResponse:
         results=results,
         error=error,
         kinds=(*KINDS, "passage"),
-        statuses=(*labels.register_statuses(), *ACTION_STATUSES),
+        statuses=tuple(dict.fromkeys((*labels.register_statuses(), *ACTION_STATUSES))),
         recent=facets["documents"][:8],
         bodies=facets["bodies"],
         n_documents=len(facets["documents"]),
