@@ -29,6 +29,7 @@ TITLE_PT = 29
 RED = RGBColor(0xB0, 0x00, 0x20)
 OVERDUE_FILL = "FDE2E1"
 HEADER_FILL = "E7ECF3"
+GREY = RGBColor(0x55, 0x55, 0x55)
 FOLLOWUP_CHARS = 160  # a table cell is no place for a whole progress report; Markdown has it all
 TEXT_WIDTH_CM = 16.0  # A4 21 cm minus the 3 cm and 2 cm margins
 
@@ -45,8 +46,7 @@ def render_docx(brief: Brief, *, thai_digits: bool = False) -> bytes:
     _run(title, "บันทึกข้อความ", size=TITLE_PT, bold=True)
     _head_line(doc, [("ส่วนราชการ", brief.prepared_by or "." * 60)])
     _head_line(doc, [("ที่", "." * 30), ("วันที่", f.date(brief.today))], tab_cm=8.0)
-    _head_line(doc, [("เรื่อง", brief.subject)])
-    _rule(doc)
+    _rule(_head_line(doc, [("เรื่อง", brief.subject)]))
     greeting = doc.add_paragraph()
     _run(greeting, "เรียน  ", bold=False)
     _run(greeting, brief.prepared_for)
@@ -59,6 +59,7 @@ def render_docx(brief: Brief, *, thai_digits: bool = False) -> bytes:
         n += 1
         p = doc.add_paragraph()
         p.paragraph_format.space_before = Pt(6)
+        p.paragraph_format.keep_with_next = True  # never a heading alone at the foot of a page
         _run(p, f"{f.num(n)}. {heading}", bold=True)
 
     section("สรุปโดยย่อ")
@@ -121,7 +122,7 @@ def _opening(brief: Brief, f: ThaiFormat) -> str:
     )
     return (
         f"ขอสรุป{scope}จากรายงานการประชุมที่จัดเก็บในระบบ"
-        + (f" ({limits})" if limits else "")
+        + (f" (เงื่อนไข: {limits})" if limits else "")
         + f" ข้อมูล ณ วันที่ {f.date(brief.today)} รายละเอียดดังนี้"
     )
 
@@ -161,13 +162,13 @@ def _meetings_table(doc: Document, brief: Brief, f: ThaiFormat) -> None:
                 f"[{f.num(i)}]",
             ]
         )
-    _table(doc, ["ที่", "วันที่", "คณะ", "ประธาน", "เอกสาร"], rows, [1.0, 3.0, 6.9, 3.5, 1.6])
+    _table(doc, ["ที่", "วันที่", "คณะ", "ประธาน", "เอกสาร"], rows, [1.0, 3.4, 6.2, 3.5, 1.9])
 
 
 def _items_table(doc: Document, brief: Brief, f: ThaiFormat) -> None:
     doc_number = {m.doc_id: i for i, m in enumerate(brief.meetings, 1)}
-    headers = ["ที่", "ข้อเสนอแนะ / การมอบหมาย", "ผู้รับผิดชอบ", "กำหนด", "สถานะ / ความคืบหน้าล่าสุด", "ที่มา"]
-    widths = [1.0, 5.2, 2.6, 1.8, 3.8, 1.6]
+    headers = ["ที่", "ข้อเสนอแนะ / การมอบหมาย (ที่มา)", "ผู้รับผิดชอบ", "กำหนด", "สถานะ / ความคืบหน้าล่าสุด"]
+    widths = [1.0, 6.0, 2.8, 2.0, 4.2]
     table = _table(doc, headers, [], widths)
     for i, item in enumerate(brief.items, 1):
         row = table.add_row()
@@ -176,10 +177,16 @@ def _items_table(doc: Document, brief: Brief, f: ThaiFormat) -> None:
         _cell(cells[0], f.num(i), align=WD_ALIGN_PARAGRAPH.CENTER)
         _cell(cells[1], f"[{kind_label(item.kind, short=True)}] ", bold=True)
         _run(cells[1].paragraphs[0], item.text, size=TABLE_PT)
+        # the source under the text: a column of its own is too narrow for "ย่อหน้า 42"
+        _run(
+            cells[1].paragraphs[0],
+            f"\n(ที่มา {_source_cell(item, doc_number, f)})",
+            size=TABLE_PT - 1,
+            color=GREY,
+        )
         _cell(cells[2], ", ".join(item.owners) or "-")
         _cell(cells[3], f.date(item.due, short=True))
         _status_cell(cells[4], item, f)
-        _cell(cells[5], _source_cell(item, doc_number, f))
         if item.overdue:
             for cell in cells:
                 _shade(cell, OVERDUE_FILL)
@@ -206,7 +213,7 @@ def _source_cell(item: BriefItem, doc_number: dict[str, int], f: ThaiFormat) -> 
         parts.append(f"หน้า {f.num(s.page)}")
     if s.paragraph:
         parts.append(f"ย่อหน้า {f.num(s.paragraph)}")
-    return "\n".join(parts)
+    return " ".join(parts)
 
 
 # -- low-level layout ----------------------------------------------------------------------
@@ -263,7 +270,7 @@ def _run(paragraph, text: str, *, size: float = BODY_PT, bold: bool = False, col
     return run
 
 
-def _head_line(doc: Document, parts: list[tuple[str, str]], tab_cm: float | None = None) -> None:
+def _head_line(doc: Document, parts: list[tuple[str, str]], tab_cm: float | None = None):  # type: ignore[no-untyped-def]
     p = doc.add_paragraph()
     if tab_cm is not None:
         p.paragraph_format.tab_stops.add_tab_stop(Cm(tab_cm), WD_TAB_ALIGNMENT.LEFT)
@@ -272,18 +279,18 @@ def _head_line(doc: Document, parts: list[tuple[str, str]], tab_cm: float | None
             _run(p, "\t")
         _run(p, label, size=LABEL_PT, bold=True)
         _run(p, f"  {value}")
+    return p
 
 
-def _rule(doc: Document) -> None:
-    """A thin line under the head, as on printed memo forms."""
-    p = doc.add_paragraph()
+def _rule(p) -> None:  # type: ignore[no-untyped-def]
+    """A thin line under the head (below เรื่อง), as on printed memo forms."""
     border = OxmlElement("w:pBdr")
     bottom = OxmlElement("w:bottom")
     for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
         bottom.set(qn(key), value)
     border.append(bottom)
     p._p.get_or_add_pPr().append(border)
-    p.paragraph_format.space_after = Pt(4)
+    p.paragraph_format.space_after = Pt(8)
 
 
 def _indented(doc: Document, text: str, *, first_line: bool = True):  # type: ignore[no-untyped-def]
