@@ -81,3 +81,34 @@ def test_changed_embedder_asks_for_reindex(indexed, monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(embed, "_cached_embedder", lambda backend, model: embed.HashingEmbedder(32))
     result = CliRunner().invoke(app, ["search", "ขยะ"])
     assert result.exit_code != 0 and "reindex" in result.stderr
+
+
+MINUTES = """รายงานการประชุมคณะกรรมการพัฒนาจังหวัดทดสอบ
+วันจันทร์ที่ 15 มกราคม 2567
+ระเบียบวาระที่ 2 เรื่องเพื่อพิจารณา
+ที่ประชุมมีข้อคิดเห็นดังนี้
+- ควรจัดทำฐานข้อมูลครัวเรือนยากจนให้เป็นปัจจุบัน
+- ควรส่งเสริมการคัดแยกขยะในชุมชน
+มติที่ประชุม เห็นชอบ
+"""
+
+
+def test_ingest_search_then_reindex_after_changing_the_embedder(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PRACHUM_EMBEDDER", "hashing")
+    source = tmp_path / "minutes.txt"
+    source.write_text(MINUTES, encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(app, ["ingest", str(source)])
+    assert result.exit_code == 0, result.output
+    found = json.loads(runner.invoke(app, ["search", "คัดแยกขยะ", "--format", "json"]).stdout)
+    assert found["hits"] and "คัดแยกขยะ" in found["hits"][0]["text"]
+
+    monkeypatch.setenv("PRACHUM_EMBED_MODEL", "64")  # another hashing width: another embedder name
+    refused = runner.invoke(app, ["search", "คัดแยกขยะ"])
+    assert refused.exit_code != 0 and "reindex" in refused.stderr
+    rebuilt = runner.invoke(app, ["reindex"])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    again = json.loads(runner.invoke(app, ["search", "คัดแยกขยะ", "--format", "json"]).stdout)
+    assert [h["span"] for h in again["hits"]][:1] == [h["span"] for h in found["hits"]][:1]
