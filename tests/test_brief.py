@@ -122,6 +122,25 @@ def test_query_brief_holds_the_item_searched_for(services: Services) -> None:
     assert "คำค้น" in text
 
 
+def test_agency_brief_lists_what_the_register_lists_for_the_agency(services: Services) -> None:
+    owners = [name for r in services.register.list() for name in r["to"]]
+    agency = max(set(owners), key=owners.count)
+    expected = services.register.list(agency=agency)
+    text = md(services, agency=agency)
+    flat = squash(text.replace("\\", ""))
+    for record in expected:
+        assert squash(record["text"]) in flat
+    items = text.split("## ข้อเสนอแนะและการมอบหมายงาน")[1].split("## ความครอบคลุม")[0]
+    assert len(re.findall(r"^\d+\. \[", items, flags=re.M)) == len(expected)
+    assert "**ขอบเขต** หน่วยงาน: " + agency in text
+    # narrowed further by a body: only the records of both
+    body = expected[0]["body"]
+    both = [r for r in expected if r["body"] == body]
+    text = md(services, agency=agency, body=body)
+    items = text.split("## ข้อเสนอแนะและการมอบหมายงาน")[1].split("## ความครอบคลุม")[0]
+    assert len(re.findall(r"^\d+\. \[", items, flags=re.M)) == len(both)
+
+
 def test_date_range_keeps_only_meetings_inside_it(services: Services, khonkaen: str) -> None:
     docs = sorted((d for d in services.documents() if d["body"] == khonkaen), key=lambda d: d["meeting_date"])
     later = docs[-1]
@@ -137,6 +156,9 @@ def test_thai_digits_setting_writes_the_notes_own_numbers_in_thai(services: Serv
     assert THAI_DIGITS.search(date_line) and not re.search("[0-9]", date_line)
     summary = text.split("## สรุปโดยย่อ")[1].split("##")[0]
     assert not re.search("[0-9]", summary.replace("SDG", ""))
+    paragraphs, _cells = docx_text(build_brief(thai, body=khonkaen, fmt="docx", today=TODAY)[0])
+    date_line = next(p for p in paragraphs if "วันที่" in p)
+    assert THAI_DIGITS.search(date_line) and not re.search("[0-9]", date_line)
 
 
 @pytest.mark.parametrize(
@@ -266,6 +288,10 @@ def test_api_route_returns_the_file(services: Services, khonkaen: str) -> None:
     assert response.text.startswith("# บันทึกสรุป")
     response = client.get("/api/brief", params={"body": khonkaen, "format": "docx"})
     assert response.status_code == 200 and response.content[:2] == b"PK"
+    # the web form sends every field, the unused ones empty
+    form = {"doc": "", "agency": "", "query": "", "body": khonkaen, "since": "", "until": "", "format": "md"}
+    response = client.get("/api/brief", params=form)
+    assert response.status_code == 200 and squash(khonkaen) in squash(response.text)
     assert client.get("/api/brief", params={"format": "md"}).status_code == 422
     assert client.get("/api/brief", params={"doc": "nope", "format": "md"}).status_code == 404
 
@@ -303,3 +329,21 @@ def test_pdf_keeps_the_thai_text_embeds_sarabun_and_renders_page_one(
     subprocess.run(["pdftoppm", "-r", "110", "-f", "1", "-l", "1", "-png", "-singlefile", str(pdf_path), str(png)],
                    check=True, capture_output=True)  # fmt: skip
     assert (ARTIFACTS / "brief_page1.png").stat().st_size > 10_000
+
+
+def test_source_reference_gives_page_and_paragraph_within_the_page() -> None:
+    from prachum.briefing.entries import source_of
+    from prachum.models import Document, Meeting, Minutes, Page
+
+    text = "หัวเรื่อง\n\nย่อหน้าแรก\nย่อหน้าสอง\fหน้าใหม่\nข้อเสนอ ควรทำ\n"
+    second = text.index("หน้าใหม่")
+    pages = (Page(1, 0, second), Page(2, second, len(text)))
+    minutes = Minutes(Document("x.pdf", text, "pdf", "ab" * 32, pages=pages), Meeting(date="2024-01-02"))
+    start = text.index("ข้อเสนอ")
+    record = {"doc": "x.pdf", "doc_id": minutes.id, "span": [start, start + 5], "meeting_date": "2024-01-02"}
+    ref = source_of(record, minutes)
+    assert (ref.page, ref.paragraph) == (2, 2)
+    start = text.index("ย่อหน้าสอง")
+    ref = source_of({**record, "span": [start, start + 3]}, minutes)
+    assert (ref.page, ref.paragraph) == (1, 3)  # blank lines are not paragraphs
+    assert source_of({**record, "doc_id": "gone"}, None).paragraph is None  # deleted source

@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections import Counter
-from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from prachum.briefing.entries import brief_item, meeting_facts, sdg_coverage
+from prachum.briefing.model import Brief, BriefItem, FollowUp, MeetingFacts, SdgCoverage, SourceRef
 from prachum.errors import InvalidInput, NotFound
-from prachum.resources import corpus_path
 
 if TYPE_CHECKING:
     from prachum.models import Minutes
@@ -37,86 +35,7 @@ DEFAULT_FOR = "ผู้บริหาร"
 GENERIC_TITLES = ("รายงานการประชุม", "บันทึกการประชุม", "สรุปผลการประชุม")
 
 
-@dataclass(frozen=True)
-class SourceRef:
-    """Where an item was said: the file, its page (paged sources) and paragraph (non-blank line)."""
-
-    doc: str
-    doc_id: str
-    page: int | None
-    paragraph: int | None
-    meeting_date: str | None
-
-
-@dataclass(frozen=True)
-class FollowUp:
-    """The latest news on an item: a later meeting's report or a staff update."""
-
-    date: str | None
-    text: str
-    doc: str | None = None  # the reporting meeting's file, None for a staff update
-    status: str | None = None  # the status that report implies (register value)
-    confirmed: bool = True  # False for a suggested, unconfirmed link
-
-
-@dataclass(frozen=True)
-class BriefItem:
-    rec_id: str
-    kind: str  # action | recommendation | resolution
-    text: str  # quoted from the minutes, unchanged
-    owners: tuple[str, ...]
-    by: tuple[str, ...]
-    due: str | None
-    status: str  # register status
-    overdue: bool
-    source: SourceRef
-    sdg: tuple[int, ...] = ()
-    last_followup: FollowUp | None = None
-
-
-@dataclass(frozen=True)
-class MeetingFacts:
-    doc_id: str
-    file: str
-    title: str | None
-    body: str | None
-    date: str | None
-    start_time: str | None
-    end_time: str | None
-    chair: str | None
-    location: str | None
-    participants: tuple[str, ...] = ()
-    absent: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class SdgCoverage:
-    goal: int
-    name: str
-    items: int  # items of the note tagged with the goal
-    meetings: int  # meetings of the note whose document touches the goal
-
-
-@dataclass(frozen=True)
-class Brief:
-    scope: str  # one of SCOPES
-    subject: str  # เรื่อง
-    criteria: tuple[tuple[str, str], ...]  # what was asked, as (Thai label, value)
-    today: dt.date
-    prepared_for: str
-    prepared_by: str | None
-    since: dt.date | None
-    until: dt.date | None
-    meetings: tuple[MeetingFacts, ...]
-    items: tuple[BriefItem, ...]
-    sdg: tuple[SdgCoverage, ...]
-
-    @property
-    def overdue(self) -> tuple[BriefItem, ...]:
-        return tuple(i for i in self.items if i.overdue)
-
-    def status_counts(self) -> Counter[str]:
-        return Counter(i.status for i in self.items)
+__all__ = ["Brief", "BriefItem", "FollowUp", "MeetingFacts", "SdgCoverage", "SourceRef", "collect_brief"]
 
 
 def collect_brief(
@@ -160,8 +79,8 @@ def collect_brief(
         bodies = {m.meeting.body for m in meetings if m.meeting.body}
         full_body = bodies.pop() if body and len(bodies) == 1 else body
         subject = _set_subject(services, agency=agency, query=query, body=full_body)
-    items = tuple(_item(r, minutes_of, today) for r in chosen)
-    facts = tuple(_facts(m) for m in meetings)
+    items = tuple(brief_item(r, minutes_of.find(r["doc_id"]), today) for r in chosen)
+    facts = tuple(meeting_facts(m) for m in meetings)
     criteria = tuple(
         (label, value)
         for label, value in (
@@ -185,7 +104,7 @@ def collect_brief(
         until=until,
         meetings=facts,
         items=items,
-        sdg=_coverage(items, meetings),
+        sdg=sdg_coverage(items, meetings),
     )
 
 
@@ -327,122 +246,3 @@ def _agency_name(services: Services, agency: str) -> str:
     if found is None:
         return agency
     return f"{found.name} ({found.abbr})" if found.abbr and found.abbr != found.name else found.name
-
-
-def _source(record: dict[str, Any], minutes: Minutes | None) -> SourceRef:
-    page = paragraph = None
-    span = record.get("span")
-    if minutes is not None and span:
-        text = minutes.document.text
-        start = min(span[0], len(text))
-        page = minutes.document.page_of(start)
-        origin = 0
-        if page is not None:
-            origin = minutes.document.pages[page - 1].start if page <= len(minutes.document.pages) else 0
-        lines = text[origin:start].split("\n")
-        paragraph = sum(1 for line in lines[:-1] if line.strip()) + 1
-    return SourceRef(
-        doc=record["doc"] or record["doc_id"] or "-",
-        doc_id=record["doc_id"] or "",
-        page=page,
-        paragraph=paragraph,
-        meeting_date=record["meeting_date"],
-    )
-
-
-def _last_followup(record: dict[str, Any], today: dt.date) -> FollowUp | None:
-    """The newest, up to ``today``, of: a linked later report (not rejected) and a staff status
-    change or note. Automatic status changes are the links themselves, so they are not repeated."""
-    limit = today.isoformat()
-    candidates: list[FollowUp] = []
-    linked = set()
-    for link in record["followups"]:
-        linked.add(link["item_id"])
-        if link["state"] == "rejected" or not link.get("text") or (link["meeting_date"] or "") > limit:
-            continue
-        candidates.append(
-            FollowUp(
-                date=link["meeting_date"],
-                text=link["text"],
-                doc=link["doc"],
-                status=link["proposed_status"],
-                confirmed=link["state"] != "suggested",
-            )
-        )
-    for entry in record["history"]:
-        when = (entry["at"] or "")[:10]
-        if (
-            entry["field"] not in ("status", "note")
-            or not entry.get("note")
-            or str(entry["actor"]).startswith("auto")
-            or (entry.get("evidence_item_id") and entry["evidence_item_id"] in linked)
-            or when > limit
-        ):
-            continue
-        candidates.append(FollowUp(date=when or None, text=entry["note"], status=entry["to"] or None))
-    if not candidates:
-        return None
-    # on equal dates the later entry (staff history after links) wins
-    return max(enumerate(candidates), key=lambda pair: (pair[1].date or "", pair[0]))[1]
-
-
-def _item(record: dict[str, Any], minutes_of: _MinutesCache, today: dt.date) -> BriefItem:
-    return BriefItem(
-        rec_id=record["id"],
-        kind=record["kind"],
-        text=record["text"],
-        owners=tuple(record["to"]),
-        by=tuple(record["by"]),
-        due=record["due"],
-        status=record["status"],
-        overdue=bool(record["overdue"]),
-        source=_source(record, minutes_of.find(record["doc_id"])),
-        sdg=tuple(record["sdg"]),
-        last_followup=_last_followup(record, today),
-    )
-
-
-def _facts(minutes: Minutes) -> MeetingFacts:
-    m = minutes.meeting
-    present, absent = [], []
-    for p in m.participants:
-        label = " ".join(part for part in (p.name, p.position and f"({p.position})") if part) or p.agency
-        if not label:
-            continue
-        (absent if p.role and "ไม่มา" in p.role else present).append(label)
-    return MeetingFacts(
-        doc_id=minutes.id,
-        file=minutes.document.file_name,
-        title=m.title,
-        body=m.body,
-        date=m.date,
-        start_time=m.start_time,
-        end_time=m.end_time,
-        chair=m.chair,
-        location=m.location,
-        participants=tuple(present),
-        absent=tuple(absent),
-    )
-
-
-def _coverage(items: tuple[BriefItem, ...], meetings: list[Minutes]) -> tuple[SdgCoverage, ...]:
-    item_counts = Counter(goal for item in items for goal in item.sdg)
-    meeting_counts = Counter(goal for m in meetings for goal in {tag.goal for tag in m.sdg})
-    goals = sorted(set(item_counts) | set(meeting_counts))
-    names = sdg_goal_names()
-    rows = [SdgCoverage(g, names.get(g, ""), item_counts[g], meeting_counts[g]) for g in goals]
-    return tuple(sorted(rows, key=lambda r: (-r.items, -r.meetings, r.goal)))
-
-
-@lru_cache(maxsize=1)
-def sdg_goal_names() -> dict[int, str]:
-    """Short Thai goal names from ``corpus/sdg/goals.tsv`` (empty when the file is absent)."""
-    path = corpus_path("sdg", "goals.tsv")
-    if not path.exists():
-        return {}
-    names = {}
-    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
-        cols = line.split("\t")
-        if len(cols) >= 4 and cols[0].strip().isdigit():
-            names[int(cols[0])] = cols[3].strip()
-    return names
