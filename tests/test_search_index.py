@@ -202,7 +202,9 @@ def test_filtered_search_ranks_the_allowed_units_like_unfiltered(index: SearchIn
     assert filtered[0].text == WATER_LOSS == plain[0].text
 
 
-def test_broad_filters_over_fetch_from_the_ann_index(index: SearchIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_broad_filters_over_fetch_from_the_ann_index(
+    index: SearchIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import prachum.search.index as index_module
 
     index.replace_document(sample_minutes())
@@ -211,3 +213,26 @@ def test_broad_filters_over_fetch_from_the_ann_index(index: SearchIndex, monkeyp
     via_ann = index.search("ลดน้ำสูญเสียในระบบประปา", limit=3, filters=SearchFilters(kind="action"))
     assert [h.span for h in via_ann] == [h.span for h in exact]
     assert all(h.kind == "action" for h in via_ann)
+
+
+def test_a_reader_sees_what_another_process_indexed(tmp_path: Path) -> None:
+    reader = SearchIndex(tmp_path / "ix", HashingEmbedder(128))
+    reader.replace_document(make_minutes("a.txt", [("action", DROUGHT)]))
+    assert reader.search("ภัยแล้ง")
+    writer = textwrap.dedent(
+        f"""
+        import sys
+        sys.path.insert(0, {str(Path(__file__).parent)!r})
+        from pathlib import Path
+        from prachum.search.embed import HashingEmbedder
+        from prachum.search.index import SearchIndex
+        from test_search_helpers import make_minutes
+        index = SearchIndex(Path({str(tmp_path / "ix")!r}), HashingEmbedder(128))
+        index.replace_document(make_minutes("b.txt", [("action", "โครงการโซลาร์เซลล์บนหลังคาอาคารราชการ")]))
+        """
+    )
+    subprocess.run([sys.executable, "-c", writer], check=True)
+    hits = reader.search("โซลาร์เซลล์ หลังคา", filters=None)
+    assert hits and hits[0].doc == "b.txt"
+    ranked = reader._dense(reader.embedder.embed_queries(["โซลาร์เซลล์ หลังคา"]), 5, reader._view, None)[0]
+    assert any(reader._view.uids[pos].startswith(hits[0].doc_id) for pos, _ in ranked)

@@ -126,6 +126,7 @@ class SearchIndex:
         self._lock_file = None
         self._view: UnitView | None = None
         self._bm25: Bm25Matrix | None = None
+        self._own_generation = -1  # the generation this instance's last write produced
 
     # -- locking ------------------------------------------------------------------------------
     @contextmanager
@@ -171,6 +172,7 @@ class SearchIndex:
             self.vectors.delete(old)
             self.catalog.replace_units(minutes.id, units, tokens)
             self.vectors.add([u.uid for u in units], vectors, [u.doc_id for u in units])
+            self._own_generation = self.catalog.generation()
         return len(units)
 
     def remove_document(self, doc_id: str) -> None:
@@ -178,12 +180,14 @@ class SearchIndex:
             self.vectors.delete(self.catalog.doc_uids(doc_id))
             self.catalog.delete_doc(doc_id)
             self.catalog.prune_vectors()
+            self._own_generation = self.catalog.generation()
 
     def clear(self) -> None:
         """Drop everything, including which embedder built the index (ready for a rebuild)."""
         with self.write_lock():
             self.vectors.reset()
             self.catalog.clear()
+            self._own_generation = self.catalog.generation()
         self._view = None
         self._bm25 = None
 
@@ -216,6 +220,8 @@ class SearchIndex:
         generation = self.catalog.generation()
         if self._view is None or self._view.generation != generation or self._bm25 is None:
             self._check_embedder(claim=False)
+            if self._view is not None and generation != self._own_generation:
+                self.vectors.reopen()  # another process wrote: Chroma's in-memory copy is stale
             view = UnitView(self.catalog.unit_facts(), generation)
             folder = self.index_dir / "bm25"
             bm25 = Bm25Matrix.load(folder, generation)

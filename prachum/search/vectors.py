@@ -57,6 +57,15 @@ class VectorStore:
         for i in range(0, len(uids), 5000):
             self.collection.delete(ids=list(uids[i : i + 5000]))
 
+    def reopen(self) -> None:
+        """Drop this process's Chroma client: it keeps its own HNSW copy in memory and does
+        not see what another process wrote since (measured: a new vector stays invisible)."""
+        from chromadb.api.client import SharedSystemClient
+
+        SharedSystemClient.clear_system_cache()
+        _client.cache_clear()
+        self._collection = None
+
     def reset(self) -> None:
         client = _client(str(self.folder))
         if COLLECTION in {getattr(c, "name", c) for c in client.list_collections()}:
