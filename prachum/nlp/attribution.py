@@ -83,10 +83,10 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.P
     )
 
 
-def cut_name(run: str) -> str:
-    """A name written flush against its verb: keep the name (after at least its first 4 characters)."""
+def cut_name(run: str, min_len: int = 4) -> str:
+    """A name written flush against its verb: keep the name (at least its first ``min_len`` characters)."""
     breaks = _patterns()[2]
-    m = breaks.search(run, 4)
+    m = breaks.search(run, min_len)
     return run[: m.start()] if m else run
 
 
@@ -150,7 +150,7 @@ def _with_place(text: str, name: str, end: int) -> tuple[str, int]:
     if not name.endswith(("จังหวัด", "อำเภอ", "ตำบล", "เทศบาลเมือง", "เทศบาลนคร")):
         return name, end
     run = re.match(r"[ก-๙]+", text[end:])
-    place = cut_name(run.group(0)) if run else ""
+    place = cut_name(run.group(0), 2) if run else ""
     flush_end = text[end + len(place) : end + len(place) + 1] in " \n"
     if place and len(place) <= 20 and not place.startswith("ทุก") and (place != run.group(0) or flush_end):
         return name + place, end + len(place)

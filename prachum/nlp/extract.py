@@ -102,11 +102,18 @@ def _make_intro(t: str, block: Block, hits: list[AgencyHit], cues: Cues) -> Intr
     return Intro(kind, by, to, report, block.para)
 
 
-def _introduces(t: str, block: Block, cues: Cues) -> bool:
+def _introduces(t: str, block: Block, cues: Cues, next_block: Block | None) -> bool:
+    """Does ``block`` open a list: "… ดังนี้", or a short heading ("ข้อสั่งการของประธาน") over entries?"""
     words = block.text(t)
     if cues.list_introducer.search(words):
         return True
-    return block.kind != "resolution" and len(words) <= 60 and _intro_kind(cues, words)[0] is not None
+    followed = next_block is not None and next_block.kind in ("numbered", "bullet")
+    return (
+        block.kind != "resolution"
+        and followed
+        and len(words) <= 60
+        and _intro_kind(cues, words)[0] is not None
+    )
 
 
 def _heading_entry(t: str, block: Block, cues: Cues) -> bool:
@@ -203,7 +210,7 @@ def classify(
     kind = next((c.kind for c in cues.kinds if not c.anywhere and c.pattern.match(words)), None)
     if kind and _not_item(words) and kind != "resolution":
         return None
-    if kind is None and entry and hint and hint.kind and (not hint.report or status in REPORTED):
+    if kind is None and entry and hint and hint.kind and (not hint.report or status is not None):
         kind = hint.kind
     if kind is None and _not_item(words):
         return None
@@ -282,11 +289,9 @@ def _items(t: str, blocks: list[Block], hits: list[AgencyHit], meeting: Meeting,
     section: str | None = None
     reporter: str | None = None  # the agency whose report the advice that follows answers
     out: list[tuple[Candidate, tuple[str, ...], str | None, str | None, str | None]] = []
-    for block in blocks:
+    for index, block in enumerate(blocks):
         if block.kind == "agenda":
-            section, intro, top_style, parent = block.text(t), None, None, None
-            continue
-        if block.para == title_para:
+            section, intro, top_style, parent, reporter = block.text(t), None, None, None, None
             continue
         entry = block.kind in ("numbered", "bullet")
         hint = intro
@@ -300,8 +305,13 @@ def _items(t: str, blocks: list[Block], hits: list[AgencyHit], meeting: Meeting,
             intro, parent = _make_intro(t, block, hits, cues), None  # "1. ข้อเสนอแนะต่อ…" heads its sub-list
             continue
         cand = classify(t, block, hint, entry, hits)
+        if not entry and block.para == title_para:  # a headline: never an item, may head a list
+            following = blocks[index + 1] if index + 1 < len(blocks) else None
+            intro = _make_intro(t, block, hits, cues) if _introduces(t, block, cues, following) else None
+            continue
         if not entry:
-            intro = _make_intro(t, block, hits, cues) if _introduces(t, block, cues) else None
+            following = blocks[index + 1] if index + 1 < len(blocks) else None
+            intro = _make_intro(t, block, hits, cues) if _introduces(t, block, cues, following) else None
             top_style, parent = None, None
             if (
                 cand

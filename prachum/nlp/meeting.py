@@ -15,9 +15,12 @@ from functools import lru_cache
 from prachum.models import Meeting, Participant, Span
 from prachum.nlp import dates
 from prachum.nlp.attribution import AgencyHit
-from prachum.nlp.cues import _alternation, _rows
+from prachum.nlp.cues import _alternation, _rows, load_cues
 from prachum.nlp.segment import lines
 
+_NOT_TITLE = re.compile(
+    r"^(?:มติ|ระเบียบวาระ|วาระที่|[0-9๐-๙]+\s?[.)]|[-•]|\(|อนึ่ง|ในการนี้|โดย|ทั้งนี้|และ|นอกจากนี้|ผู้มาประชุม)"
+)
 _FLUSH_STOPS = r"เป็นประธาน|มีมติ|ครั้งที่|เห็นชอบ|ได้จัด|ได้มี"
 
 
@@ -70,6 +73,8 @@ def find_title(text: str, skip: tuple[Span, ...]) -> str | None:
         found = dates.find_dates(line)
         if found and found[0].span[0] <= 3 and len(line) < 60:
             continue  # the news date line
+        if _NOT_TITLE.match(line) or load_cues().list_introducer.search(line):
+            return None  # the text starts with content, not with a heading
         return line if len(line) <= 250 else None
     return None
 
