@@ -36,7 +36,7 @@ TEXT_WIDTH_CM = 16.0  # A4 21 cm minus the 3 cm and 2 cm margins
 
 def render_docx(brief: Brief, *, thai_digits: bool = False) -> bytes:
     f = ThaiFormat(thai_digits)
-    doc = _new_document()
+    doc = _new_document(thai_digits=thai_digits)
     doc.core_properties.title = brief.subject
     doc.core_properties.author = "prachum"
     doc.core_properties.language = "th-TH"
@@ -217,9 +217,15 @@ def _source_cell(item: BriefItem, doc_number: dict[str, int], f: ThaiFormat) -> 
 
 
 # -- low-level layout ----------------------------------------------------------------------
-def _new_document() -> Document:
+def _new_document(*, thai_digits: bool) -> Document:
     doc = Document()
     section = doc.sections[0]
+    if thai_digits:  # the page number field in ๑ ๒ ๓ too
+        numbering = OxmlElement("w:pgNumType")
+        numbering.set(qn("w:fmt"), "thaiNumbers")
+        section._sectPr.insert_element_before(numbering, "w:cols", "w:formProt", "w:vAlign", "w:noEndnote",
+                                              "w:titlePg", "w:textDirection", "w:bidi", "w:rtlGutter",
+                                              "w:docGrid", "w:printerSettings", "w:sectPrChange")  # fmt: skip
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)
     section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.0)
     section.left_margin, section.right_margin = Cm(3.0), Cm(2.0)
