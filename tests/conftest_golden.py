@@ -7,21 +7,20 @@ Setting ``PRACHUM_UPDATE_GOLDEN=1`` does the same where the option cannot be pas
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 import pytest
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    try:
+    with contextlib.suppress(ValueError):  # another plugin already registered it
         parser.addoption(
             "--update-golden",
             action="store_true",
             default=False,
             help="rewrite golden output files from the current code instead of comparing",
         )
-    except ValueError:  # another plugin already registered it
-        pass
 
 
 @pytest.fixture

@@ -233,12 +233,10 @@ def classify(
                 break
     if kind is None:
         subject = _subject(t, start, end, hits)
-        if (
-            (subject or speaker)
-            and (status in REPORTED or status == "planned")
-            or status in ("in_progress", "not_started")
-            and not entry
-        ):
+        opens_report = bool(subject) and status is not None  # "สป.มท. อยู่ระหว่าง…", "ทส. จะนำ…"
+        reported = bool(speaker) and status in REPORTED  # "X รายงานว่า ได้ … แล้ว"
+        unfinished = status in ("in_progress", "not_started") and not entry
+        if opens_report or reported or unfinished:
             kind = "action"
     if kind is None:
         return None
