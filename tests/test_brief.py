@@ -286,8 +286,12 @@ def test_api_route_returns_the_file(services: Services, khonkaen: str) -> None:
     assert response.headers["content-type"].startswith("text/markdown")
     assert "attachment" in response.headers["content-disposition"]
     assert response.text.startswith("# บันทึกสรุป")
-    response = client.get("/api/brief", params={"body": khonkaen, "format": "docx"})
+    response = client.get(
+        "/api/brief", params={"body": khonkaen, "format": "docx", "prepared_for": "ผู้ว่าราชการจังหวัด"}
+    )
     assert response.status_code == 200 and response.content[:2] == b"PK"
+    paragraphs, _ = docx_text(response.content)
+    assert any(p.startswith("เรียน") and "ผู้ว่าราชการจังหวัด" in p for p in paragraphs)
     # the web form sends every field, the unused ones empty
     form = {"doc": "", "agency": "", "query": "", "body": khonkaen, "since": "", "until": "", "format": "md"}
     response = client.get("/api/brief", params=form)

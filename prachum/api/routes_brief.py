@@ -41,6 +41,8 @@ class BriefParams(BaseModel):
     since: str | None = Field(None, description="From this meeting date (YYYY-MM-DD)")
     until: str | None = Field(None, description="Up to this meeting date")
     format: BriefFormat = BriefFormat.docx
+    prepared_for: str | None = Field(None, max_length=200, description="เรียน: who the note is for")
+    prepared_by: str | None = Field(None, max_length=200, description="ส่วนราชการ: the unit preparing it")
 
 
 @router.get(
@@ -57,9 +59,9 @@ async def brief(services: ServicesDep, params: Annotated[BriefParams, Query()]) 
     }
     if not subject:
         raise InvalidInput("say what to brief on: doc, agency, query or body")
-    dates = {k: v for k in ("since", "until") if (v := getattr(params, k))}
+    extra = {k: v for k in ("since", "until", "prepared_for", "prepared_by") if (v := getattr(params, k))}
     data, media_type = await run_in_threadpool(
-        build_brief, services, **subject, **dates, fmt=params.format.value
+        build_brief, services, **subject, **extra, fmt=params.format.value
     )
     name = f"prachum-brief-{date.today().isoformat()}.{params.format.value}"
     return Response(

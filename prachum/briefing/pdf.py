@@ -72,6 +72,9 @@ def docx_to_pdf(document: bytes, *, timeout: float = TIMEOUT_S) -> bytes:
     conversion fails or times out."""
     office = find_office()
     work = _work_dir()
+    if not (work / "fonts.conf").exists():  # a temp cleaner removed it under a long-running server
+        _work_dir.cache_clear()
+        work = _work_dir()
     env = dict(os.environ, FONTCONFIG_FILE=str(work / "fonts.conf"), HOME=str(work))
     with _LOCK, tempfile.TemporaryDirectory(prefix="brief-", dir=work) as tmp:
         source = Path(tmp) / "brief.docx"
