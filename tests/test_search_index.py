@@ -236,3 +236,14 @@ def test_a_reader_sees_what_another_process_indexed(tmp_path: Path) -> None:
     assert hits and hits[0].doc == "b.txt"
     ranked = reader._dense(reader.embedder.embed_queries(["โซลาร์เซลล์ หลังคา"]), 5, reader._view, None)[0]
     assert any(reader._view.uids[pos].startswith(hits[0].doc_id) for pos, _ in ranked)
+
+
+def test_english_agency_name_finds_the_thai_abbreviation(index: SearchIndex) -> None:
+    from prachum.search.query import expand_query
+
+    if "มท." not in expand_query("Ministry of Interior"):
+        pytest.skip("the gazetteer does not know the Ministry of Interior")
+    index.replace_document(sample_minutes())
+    hits = index.search("Ministry of Interior", limit=3)
+    assert hits and "มท." in hits[0].text
+    assert any(hits[0].text[s:e] == "มท." for s, e in hits[0].highlights)

@@ -33,6 +33,7 @@ EMBED_BATCH = 32
 # filters keeping at most this many units are scored exactly (gathering them is cheap);
 # broader ones over-fetch from the HNSW index instead
 EXACT_MAX_UNITS = 20_000
+EXPANSION_WEIGHT = 0.5
 FILTER_KINDS = (*KINDS, "passage")
 
 
@@ -260,10 +261,20 @@ class SearchIndex:
             if not query:
                 results.append([])
                 continue
-            words = search_tokens(query) + [t for text in expand_query(query) for t in search_tokens(text)]
-            lexical, dense = rank_lists(bm25.scores(words), allowed, dense, depth)
-            fused = fuse(lexical, dense, self.fusion, latin_query=not has_thai(query))
-            results.append(self._hits(view, fused, words, limit))
+            words = search_tokens(query)
+            expansions = expand_query(query)
+            # other names of a mentioned agency are alternatives, not extra topics: they add
+            # a damped score of their own instead of joining (and diluting) the query
+            extra = list(
+                dict.fromkeys(t for text in expansions for t in search_tokens(text) if t not in words)
+            )
+            scores = bm25.scores(words)
+            if extra:
+                scores = scores + EXPANSION_WEIGHT * bm25.scores(extra)
+            latin = not has_thai(query) and not any(has_thai(text) for text in expansions)
+            lexical, dense = rank_lists(scores, allowed, dense, depth)
+            fused = fuse(lexical, dense, self.fusion, latin_query=latin)
+            results.append(self._hits(view, fused, words + extra, limit))
         return results
 
     def _dense(

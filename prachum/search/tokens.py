@@ -158,6 +158,8 @@ def mark_spans(text: str, words: Iterable[str]) -> list[tuple[int, int]]:
         start = folded.find(word)
         while start >= 0:
             end = start + len(word)
+            if not latin and end < len(folded) and folded[end] == ".":
+                end += 1  # the abbreviation's dot (folding dropped it from the word)
             if not latin or (
                 (start == 0 or not folded[start - 1].isalnum())
                 and (end == len(folded) or not folded[end].isalnum())
