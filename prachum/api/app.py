@@ -70,6 +70,7 @@ def create_app(services: Services | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.services = services
+    app.state.has_briefing = False
     # One ingest at a time: readers, the extractor and the index writer are CPU-bound and
     # the index takes a file lock anyway; queueing keeps memory predictable.
     app.state.ingest_lock = threading.Lock()
@@ -134,3 +135,4 @@ def _include_briefing(app: FastAPI) -> None:
     from prachum.api import routes_brief
 
     app.include_router(routes_brief.router, prefix="/api")
+    app.state.has_briefing = True

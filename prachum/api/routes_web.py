@@ -37,9 +37,7 @@ REC_SORTS = {
 def render(request: Request, template: str, **context: Any) -> HTMLResponse:
     services: Services = request.app.state.services
     context.setdefault("read_only", not services.settings.api_token)
-    context.setdefault(
-        "has_briefing", any(getattr(r, "path", "") == "/api/brief" for r in request.app.routes)
-    )
+    context.setdefault("has_briefing", request.app.state.has_briefing)
     return request.app.state.templates.TemplateResponse(request, template, context)
 
 
