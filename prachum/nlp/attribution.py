@@ -48,6 +48,11 @@ _MONTH_ABBR = {
     "พ.ย.",
     "ธ.ค.",
 }
+_ABBR_AFTER = re.compile(r"\s(?:[ก-ฮ]{1,4}\.){1,3}(?![ก-๙])")  # "สำนักงาน ก.พ."
+_DIGIT_AFTER = re.compile(r"\s?[0-9๐-๙]")
+_THAI_RUN = re.compile(r"[ก-๙]+")
+_ADDRESSEE_LEAD = re.compile(r"\s*(?:ทุก\s?|แก่\s?|ไปยัง\s?)?")
+_PARTNER = re.compile(r"\s?(?:ร่วมกับ|และ|กับ)\s?")
 _ABBR = re.compile(r"(?<![ก-๙A-Za-z.])(?:[ก-ฮ][ก-๙]{0,4}\.){1,4}(?![ก-๙])")
 
 
@@ -96,14 +101,14 @@ def _fallback_agencies(text: str) -> list[AgencyHit]:
     pos = 0
     while m := full.search(text, pos):
         name = cut_name(m.group(0))
-        abbr = re.match(r"\s(?:[ก-ฮ]{1,4}\.){1,3}(?![ก-๙])", text[m.end() :]) if name == m.group(0) else None
+        abbr = _ABBR_AFTER.match(text, m.end()) if name == m.group(0) else None
         if abbr:  # "สำนักงาน ก.พ."
             name += abbr.group(0)
         hits.append(AgencyHit((m.start(), m.start() + len(name)), name, None, name))
         pos = m.start() + len(name)
     for m in _ABBR.finditer(text):
         surface = m.group(0)
-        if surface in _ABBR_STOP or (surface in _MONTH_ABBR and re.match(r"\s?[0-9๐-๙]", text[m.end() :])):
+        if surface in _ABBR_STOP or (surface in _MONTH_ABBR and _DIGIT_AFTER.match(text, m.end())):
             continue
         hits.append(AgencyHit(m.span(), surface, surface, surface))
     return hits
@@ -132,6 +137,17 @@ def find_agency_hits(text: str, gazetteer: object | None = None) -> list[AgencyH
     return sorted(hits, key=lambda h: h.span)
 
 
+def _hits_within(hits: list[AgencyHit], start: int, end: int) -> list[AgencyHit]:
+    """Mentions lying inside ``start``..``end`` (``hits`` sorted by span)."""
+    i = bisect.bisect_left(hits, start, key=lambda h: h.span[0])
+    out = []
+    while i < len(hits) and hits[i].span[0] < end:
+        if hits[i].span[1] <= end:
+            out.append(hits[i])
+        i += 1
+    return out
+
+
 def _hit_at(hits: list[AgencyHit], pos: int, slack: int = 0) -> AgencyHit | None:
     """The first mention starting within ``slack`` characters of ``pos`` (``hits`` sorted by span)."""
     i = bisect.bisect_left(hits, pos, key=lambda h: h.span[0])
@@ -149,7 +165,7 @@ def _with_place(text: str, name: str, end: int) -> tuple[str, int]:
     """ "จังหวัดภูเก็ต ดำเนินการ", "องค์การบริหารส่วนตำบลเหมืองง่ามร่วมกับ": add the place written flush."""
     if not name.endswith(("จังหวัด", "อำเภอ", "ตำบล", "เทศบาลเมือง", "เทศบาลนคร")):
         return name, end
-    run = re.match(r"[ก-๙]+", text[end:])
+    run = _THAI_RUN.match(text, end)
     place = cut_name(run.group(0), 2) if run else ""
     flush_end = text[end + len(place) : end + len(place) + 1] in " \n"
     if place and len(place) <= 20 and not place.startswith("ทุก") and (place != run.group(0) or flush_end):
@@ -159,8 +175,7 @@ def _with_place(text: str, name: str, end: int) -> tuple[str, int]:
 
 def name_at(text: str, pos: int, hits: list[AgencyHit]) -> tuple[str, int] | None:
     """The agency, position or group named at ``pos`` (after an optional ทุก), and where it ends."""
-    skip = re.match(r"\s*(?:ทุก\s?|แก่\s?|ไปยัง\s?)?", text[pos:])
-    start = pos + (skip.end() if skip else 0)
+    start = _ADDRESSEE_LEAD.match(text, pos).end()
     hit = _hit_at(hits, start, 1)
     addr = _patterns()[1].match(text, start)
     if hit and (addr is None or hit.span[1] >= addr.end()):
@@ -180,8 +195,8 @@ def addressees(text: str, span: Span, hits: list[AgencyHit]) -> list[str]:
             continue
         name, end = found
         out.append(name)
-        while partner := re.match(r"\s?(?:ร่วมกับ|และ|กับ)\s?", text[end : span[1]]):
-            more = name_at(text, end + partner.end(), hits)
+        while partner := _PARTNER.match(text, end, span[1]):
+            more = name_at(text, partner.end(), hits)
             if not more:
                 break
             out.append(more[0])
@@ -201,7 +216,7 @@ def clean_speaker(text: str, span: Span, hits: list[AgencyHit]) -> str | None:
     raw = re.sub(r"\s?(?:ได้|จึง|ยัง|ก็)$", "", raw).strip()
     if not raw or len(raw) > 160:
         return None
-    inside = [h for h in hits if start <= h.span[0] and h.span[1] <= end]
+    inside = _hits_within(hits, start, end)
     rep = re.match(r"ผู้แทน(?:จาก)?\s?", raw)
     if inside and (rep or inside[0].span[0] - start <= 2):
         return display_name(inside[0])

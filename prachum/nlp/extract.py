@@ -21,6 +21,7 @@ from prachum.models import AgencyMention, Extraction, Item, Meeting, Span
 from prachum.nlp import dates
 from prachum.nlp.attribution import (
     AgencyHit,
+    _hits_within,
     addressees,
     clean_speaker,
     display_name,
@@ -139,10 +140,13 @@ def _core_end(t: str, start: int, end: int, cues: Cues) -> int:
     return m.start() if m else end
 
 
+_SUBJECT_VERB = re.compile(r"\s?(?:ได้|อยู่ระหว่าง|ยัง|มี|กำลัง|จะ)")
+
+
 def _subject(t: str, start: int, end: int, hits: list[AgencyHit]) -> str | None:
     """The agency that opens a progress report ("สป.มท. อยู่ระหว่าง…", "จังหวัดได้จัด…")."""
     found = name_at(t, start, hits)
-    if found and re.match(r"\s?(?:ได้|อยู่ระหว่าง|ยัง|มี|กำลัง|จะ)", t[found[1] : end]):
+    if found and _SUBJECT_VERB.match(t, found[1], end):
         return found[0]
     return None
 
@@ -173,7 +177,7 @@ def _last_actor(t: str, span: Span, hits: list[AgencyHit]) -> str | None:
     persons = persons_in(t[span[0] : span[1]])
     if persons:
         return persons[-1][1]
-    inside = [h for h in hits if span[0] <= h.span[0] and h.span[1] <= span[1]]
+    inside = _hits_within(hits, span[0], span[1])
     return display_name(inside[-1]) if inside else None
 
 
