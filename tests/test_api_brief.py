@@ -52,3 +52,9 @@ def test_bad_brief_requests_are_4xx_json(client: TestClient, params: dict) -> No
 def test_upload_page_offers_the_brief_buttons(client: TestClient) -> None:
     page = client.get("/upload", headers={"Accept": "text/html"}).text
     assert 'action="/api/brief"' in page and 'value="docx"' in page and 'value="pdf"' in page
+
+
+def test_document_page_links_its_brief(client: TestClient) -> None:
+    doc_id = client.get("/api/documents").json()["data"][0]["id"]
+    page = client.get(f"/documents/{doc_id}", headers={"Accept": "text/html"}).text
+    assert f'href="/api/brief?doc={doc_id}&amp;format=docx"' in page

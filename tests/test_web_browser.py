@@ -110,6 +110,15 @@ def test_upload_search_open_update_and_download(page, server: str, tmp_path: Pat
     assert page.evaluate("() => document.fonts.check('16px Sarabun')")
     shot(page, "upload")
 
+    # The briefing buttons download a note on the uploaded meeting.
+    if page.locator("form[action='/api/brief']").count():
+        page.fill("form[action='/api/brief'] input[name=query]", "ภัยแล้ง")
+        with page.expect_download() as brief:
+            page.click("form[action='/api/brief'] button[value=md]")
+        note = tmp_path / "brief.md"
+        brief.value.save_as(note)
+        assert "ภัยแล้ง" in note.read_text(encoding="utf-8")
+
     # Search with a filter; hits carry kind badges and highlighted words.
     page.goto(f"{server}/")
     page.fill("input[name=q]", "แหล่งน้ำประปาหมู่บ้าน")
