@@ -192,8 +192,25 @@ def meaning_scores(embedder: Embedder, recs: Sequence[str], reports: Sequence[st
         return np.zeros((len(reports), len(recs)), dtype=np.float32)
     floor = min(_floor_for(embedder), 0.95)
     cleaned = [_STATUS_WORDS.sub(" ", t) for t in reports]
-    sims = embedder.embed_passages(cleaned) @ embedder.embed_passages(list(recs)).T
+    sims = _embed(embedder, cleaned) @ _embed(embedder, list(recs)).T
     return np.clip((sims - floor) / (1.0 - floor), 0.0, 1.0)
+
+
+# Record texts are embedded again for every later document; a batch ingest reuses them.
+_VECTORS: dict[tuple[str, str], np.ndarray] = {}
+_VECTORS_MAX = 50_000
+
+
+def _embed(embedder: Embedder, texts: list[str]) -> np.ndarray:
+    missing = list(dict.fromkeys(t for t in texts if (embedder.name, t) not in _VECTORS))
+    if missing:
+        if len(_VECTORS) + len(missing) > _VECTORS_MAX:
+            _VECTORS.clear()
+        for text, vector in zip(missing, embedder.embed_passages(missing), strict=True):
+            _VECTORS[(embedder.name, text)] = vector
+    if not texts:
+        return np.zeros((0, embedder.dim), dtype=np.float32)
+    return np.stack([_VECTORS[(embedder.name, t)] for t in texts])
 
 
 def _tokens(text: str) -> set[str]:
@@ -210,7 +227,7 @@ def word_overlap(a: str, b: str) -> float:
     return len(ta & tb) / min(len(ta), len(tb))
 
 
-def _same_agency(a: str, b: str) -> bool:
+def same_agency(a: str, b: str) -> bool:
     # Thai unit names carry their parent's name: สป.มท. ⊃ มท., สำนักงานปลัดกระทรวงมหาดไทย ⊃ กระทรวงมหาดไทย.
     return a == b or (min(len(a), len(b)) >= 2 and (a in b or b in a))
 
@@ -219,8 +236,8 @@ def agency_overlap(a: frozenset[str], b: frozenset[str]) -> float:
     """Matched share of the two agency sets (0.5 when either side names none)."""
     if not a or not b:
         return 0.5  # unknown: neither for nor against
-    matched_a = sum(any(_same_agency(x, y) for y in b) for x in a)
-    matched_b = sum(any(_same_agency(x, y) for x in a) for y in b)
+    matched_a = sum(any(same_agency(x, y) for y in b) for x in a)
+    matched_b = sum(any(same_agency(x, y) for x in a) for y in b)
     return (matched_a + matched_b) / (len(a) + len(b))
 
 
@@ -231,7 +248,7 @@ def agency_score(rec: RecView, report: Evidence) -> float:
     if (
         rec.owners
         and report.agencies
-        and not any(_same_agency(o, a) for o in rec.owners for a in report.agencies)
+        and not any(same_agency(o, a) for o in rec.owners for a in report.agencies)
     ):
         return overall * 0.5
     return overall
@@ -256,26 +273,45 @@ def propose_links(
     ``taken`` lists (rec_id, item_id) pairs already decided (any state): they are neither
     proposed again nor counted as free."""
     taken = set(taken)
-    if not recs or not reports:
-        return []
-    meaning = meaning_scores(embedder, [r.text for r in recs], [e.context for e in reports])
-    scored: list[tuple[float, int, int, dict[str, float]]] = []
+    # Context signals first (cheap); only pairs that could still reach a suggestion with
+    # perfect wording are embedded and tokenised.
+    context: dict[tuple[int, int], dict[str, float]] = {}
     for i, report in enumerate(reports):
         for j, rec in enumerate(recs):
             if (rec.rec_id, report.item_id) in taken or not is_earlier(rec.meeting_date, report.meeting_date):
                 continue
             signals = {
-                "meaning": float(meaning[i, j]),
-                "words": word_overlap(rec.text, report.context),
                 "agencies": agency_score(rec, report),
                 "body": same_body(rec.body, report.body),
                 "reference": 1.0 if rec.meeting_date in report.referenced_dates else 0.0,
             }
-            if signals["meaning"] < MIN_MEANING and signals["words"] < MIN_WORDS:
-                continue
-            confidence = sum(WEIGHTS[k] * v for k, v in signals.items())
-            if confidence >= SUGGEST_THRESHOLD:
-                scored.append((confidence, i, j, signals))
+            best_case = (
+                WEIGHTS["meaning"] + WEIGHTS["words"] + sum(WEIGHTS[k] * v for k, v in signals.items())
+            )
+            if best_case > SUGGEST_THRESHOLD:
+                context[(i, j)] = signals
+    if not context:
+        return []
+    rec_rows = sorted({j for _i, j in context})
+    report_rows = sorted({i for i, _j in context})
+    matrix = meaning_scores(
+        embedder, [recs[j].text for j in rec_rows], [reports[i].context for i in report_rows]
+    )
+    meaning = {
+        (i, j): float(matrix[a, b])
+        for a, i in enumerate(report_rows)
+        for b, j in enumerate(rec_rows)
+        if (i, j) in context
+    }
+    scored: list[tuple[float, int, int, dict[str, float]]] = []
+    for (i, j), known in context.items():
+        rec, report = recs[j], reports[i]
+        signals = {"meaning": meaning[(i, j)], "words": word_overlap(rec.text, report.context), **known}
+        if signals["meaning"] < MIN_MEANING and signals["words"] < MIN_WORDS:
+            continue
+        confidence = sum(WEIGHTS[k] * v for k, v in signals.items())
+        if confidence >= SUGGEST_THRESHOLD:
+            scored.append((confidence, i, j, signals))
     scored.sort(key=lambda row: -row[0])
     options: dict[int, list[tuple[float, int]]] = {}
     for confidence, i, j, _s in scored:
