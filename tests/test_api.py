@@ -232,3 +232,14 @@ def test_delete_document(fresh: TestClient) -> None:
 def test_upload_stream_without_multipart_is_a_clean_422(client: TestClient) -> None:
     response = client.post("/api/documents", content=io.BytesIO(b"hello").read(), headers=AUTH)
     assert response.status_code == 422 and response.json()["error"] == "invalid_input"
+
+
+def test_streamed_bodies_without_length_are_cut_off_too(client: TestClient) -> None:
+    def chunks():  # no Content-Length: the limit must count the bytes as they arrive
+        yield b'{"text": "'
+        for _ in range(40):
+            yield b"a" * 65536
+        yield b'"}'
+
+    response = client.post("/api/sdg", content=chunks(), headers={"Content-Type": "application/json"})
+    assert response.status_code == 413 and response.json()["error"] == "too_large"
