@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING
 
 from prachum.errors import PrachumError, ReadError
 from prachum.ingest import read_bytes, read_path, supported
-from prachum.ingest.limits import Limits
+from prachum.ingest.limits import Limits, limits_from
 from prachum.models import Document, Minutes
 
 if TYPE_CHECKING:
     from prachum.services import Services
+    from prachum.store import Store
 
 # Files that describe a folder rather than minutes: skipped when a folder is walked
 # (name them explicitly to ingest them).
@@ -93,16 +94,14 @@ def analyse(document: Document, services: Services) -> Minutes:
 class Pipeline:
     def __init__(self, services: Services) -> None:
         self.services = services
-        self.store = services.store
+
+    @property
+    def store(self) -> Store:
+        return self.services.store
 
     @property
     def limits(self) -> Limits:
-        s = self.services.settings
-        return Limits(
-            max_bytes=s.max_upload_mb * 1024 * 1024,
-            max_pdf_pages=s.max_pdf_pages,
-            max_text_chars=s.max_text_mb * 1024 * 1024,
-        )
+        return limits_from(self.services.settings)
 
     def ingest_paths(
         self,

@@ -72,14 +72,16 @@ class Services:
     def extract_file(self, path: str | Path) -> Minutes:
         """Read and analyse one file without storing anything."""
         from prachum.ingest import read_path
+        from prachum.ingest.limits import limits_from
         from prachum.pipeline import analyse
 
-        return analyse(read_path(path, limits=self.pipeline.limits), self)
+        return analyse(read_path(path, limits=limits_from(self.settings)), self)
 
     def read_text(self, path: str | Path) -> str:
         from prachum.ingest import read_path
+        from prachum.ingest.limits import limits_from
 
-        return read_path(path, limits=self.pipeline.limits).text
+        return read_path(path, limits=limits_from(self.settings)).text
 
     def documents(self) -> list[dict[str, Any]]:
         return self.store.list_documents()

@@ -74,7 +74,8 @@ class Store:
 
     # -- schema -------------------------------------------------------------------------
     def _create_schema(self) -> None:
-        with self.engine.begin() as conn:
+        # IMMEDIATE: processes opening a new data dir at once wait for each other instead of failing
+        with self.begin() as conn:
             METADATA.create_all(conn)
             row = conn.execute(sa.select(meta.c.value).where(meta.c.key == "schema_version")).first()
             version = int(row[0]) if row else 0

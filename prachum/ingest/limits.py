@@ -2,6 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from prachum.config import Settings
 
 
 @dataclass(frozen=True)
@@ -11,3 +15,12 @@ class Limits:
     max_text_chars: int = 60_000_000  # decoded text
     ocr: bool = True  # allow OCR of scanned pages and images
     max_unzipped_bytes: int = 200 * 1024 * 1024  # DOCX zip-bomb guard
+
+
+def limits_from(settings: Settings) -> Limits:
+    """The limits a user configured (PRACHUM_MAX_* settings)."""
+    return Limits(
+        max_bytes=settings.max_upload_mb * 1024 * 1024,
+        max_pdf_pages=settings.max_pdf_pages,
+        max_text_chars=settings.max_text_mb * 1024 * 1024,
+    )
