@@ -250,3 +250,14 @@ def test_deleting_documents_keeps_records_and_removes_their_evidence(desk):
     desk.ingest(first_meeting())
     assert len(desk.register.list()) == 4
     assert not desk.record_for("ให้สำนักงานจังหวัดจัดทำ")["orphaned"]
+
+
+def test_a_persons_change_outranks_reports_of_earlier_meetings_until_they_confirm_one(desk):
+    desk.ingest(first_meeting())
+    rec = desk.record_for("ให้สำนักงานจังหวัดจัดทำ")
+    desk.register.update(rec["id"], status="in_progress", note="โทรสอบถามแล้ว", actor="ผู้ตรวจ")
+    desk.ingest(progress_meeting())  # a 2023 report saying "done", read after the person's change
+    rec = desk.register.get(rec["id"])
+    assert rec["status"] == "in_progress" and rec["followups"][0]["state"] == "auto"
+    confirmed = desk.register.confirm_link(rec["id"], rec["followups"][0]["item_id"], actor="ผู้ตรวจ")
+    assert confirmed["status"] == "implemented"

@@ -81,13 +81,16 @@ class LinkBook:
         evidence_date: str | None,
         note: str,
         actor: str,
+        *,
+        by_person: bool = False,
     ) -> bool:
-        """Set the status a report implies, unless a person must decide (closed record) or a
-        newer report already set it."""
+        """Set the status a report implies, unless a person must decide (closed record) or
+        newer knowledge (a later report, or a person's change since) already set it. A person
+        confirming the evidence overrides the date order."""
         row = self._row(conn, rec_id)
         if proposed is None or not can_move(row.status, proposed):
             return False
-        if evidence_date and row.status_as_of and evidence_date < row.status_as_of:
+        if not by_person and evidence_date and row.status_as_of and evidence_date < row.status_as_of:
             return False
         self._history(conn, rec_id, actor, "status", row.status, proposed, note, item_id)
         self._bump(conn, rec_id, status=proposed, status_as_of=evidence_date)
@@ -166,7 +169,14 @@ class LinkBook:
             )
             if state == "confirmed":
                 self._apply_evidence(
-                    conn, rec_id, item_id, proposed, item.meeting_date, f"ยืนยันหลักฐานโดยผู้ใช้: {reason}", actor
+                    conn,
+                    rec_id,
+                    item_id,
+                    proposed,
+                    item.meeting_date,
+                    f"ยืนยันหลักฐานโดยผู้ใช้: {reason}",
+                    actor,
+                    by_person=True,
                 )
             self.store.audit(conn, actor, "rec.link", rec_id, {"item": item_id, "state": state})
         return self.get(rec_id)
@@ -181,19 +191,20 @@ class LinkBook:
             )
             self._history(conn, rec_id, actor, "link", link.state, "confirmed", "ผู้ใช้ยืนยันหลักฐาน", item_id)
             self._bump(conn, rec_id)
-            if link.state in ("suggested", "rejected"):
-                date = conn.execute(
-                    sa.select(documents.c.meeting_date).where(documents.c.id == link.doc_id)
-                ).scalar()
-                self._apply_evidence(
-                    conn,
-                    rec_id,
-                    item_id,
-                    link.proposed_status,
-                    date,
-                    f"ยืนยันหลักฐานโดยผู้ใช้: {link.reason or ''}".strip(),
-                    actor,
-                )
+            # also for an automatic link whose status was held back by a person's newer change
+            date = conn.execute(
+                sa.select(documents.c.meeting_date).where(documents.c.id == link.doc_id)
+            ).scalar()
+            self._apply_evidence(
+                conn,
+                rec_id,
+                item_id,
+                link.proposed_status,
+                date,
+                f"ยืนยันหลักฐานโดยผู้ใช้: {link.reason or ''}".strip(),
+                actor,
+                by_person=True,
+            )
             self.store.audit(conn, actor, "rec.link.confirm", rec_id, {"item": item_id})
         return self.get(rec_id)
 

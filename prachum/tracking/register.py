@@ -140,7 +140,8 @@ class Register(DocumentSync, LinkBook):
             entries: list[tuple[str, Any, Any, str | None]] = []
             if status is not None and status != row.status:
                 check_transition(row.status, status, why)
-                changes.update(status=status, status_as_of=None)
+                # what a person knows today outranks reports of meetings held before today
+                changes.update(status=status, status_as_of=dt.date.today().isoformat())
                 entries.append(("status", row.status, status, why))
             if due is not None:
                 new_due = _parse_due(due) if due.strip() else None
