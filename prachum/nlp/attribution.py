@@ -101,6 +101,9 @@ def _fallback_agencies(text: str) -> list[AgencyHit]:
     pos = 0
     while m := full.search(text, pos):
         name = cut_name(m.group(0))
+        if len(name) < len(m.group(0)) and _patterns()[0].fullmatch(name) is None:
+            pos = m.start() + max(1, len(name))
+            continue  # only the head word is left ("กระทรวงได้…"): not a name
         abbr = _ABBR_AFTER.match(text, m.end()) if name == m.group(0) else None
         if abbr:  # "สำนักงาน ก.พ."
             name += abbr.group(0)
@@ -220,12 +223,12 @@ def clean_speaker(text: str, span: Span, hits: list[AgencyHit]) -> str | None:
     rep = re.match(r"ผู้แทน(?:จาก)?\s?", raw)
     if inside and (rep or inside[0].span[0] - start <= 2):
         return display_name(inside[0])
-    if len(raw) > 40:  # "วันนี้ (21 พ.ค. 67) นายคารม พลพรกลาง รองโฆษก…": the person, else the agency
-        from prachum.nlp.meeting import persons_in
+    from prachum.nlp.meeting import persons_in
 
-        persons = persons_in(raw)
-        if persons:
-            return persons[0][1]
+    persons = persons_in(raw)
+    if persons:  # "วันนี้ (21 พ.ค. 67) นายคารม พลพรกลาง รองโฆษก…": the person
+        return persons[0][1]
+    if len(raw) > 40 or re.search(r"[0-9๐-๙]", raw):
         return display_name(inside[-1]) if inside else None
     return raw[rep.end() :] if rep and len(raw) > rep.end() else raw
 

@@ -140,7 +140,7 @@ def _core_end(t: str, start: int, end: int, cues: Cues) -> int:
     return m.start() if m else end
 
 
-_SUBJECT_VERB = re.compile(r"\s?(?:ได้|อยู่ระหว่าง|ยัง|มี|กำลัง|จะ)")
+_SUBJECT_VERB = re.compile(r"\s?(?:\([^)]{1,15}\)\s?)?(?:ได้|อยู่ระหว่าง|ยัง|มี|กำลัง|จะ)")
 
 
 def _subject(t: str, start: int, end: int, hits: list[AgencyHit]) -> str | None:
@@ -250,8 +250,8 @@ def classify(
     return Candidate(kind, core, (start, end), speaker, bool(directive))
 
 
-_NEXT_SUBJECT = re.compile(r"\s(?:และ|รวมทั้ง)\s?")
-_REPORT_VERB = re.compile(r"\s?(?:ได้|อยู่ระหว่าง|ยังไม่|จะ|กำลัง)")
+_NEXT_SUBJECT = re.compile(r"\s(?:และ|รวมทั้ง|โดย)\s?")
+_REPORT_VERB = re.compile(r"\s?(?:\([^)]{1,15}\)\s?)?(?:ได้|อยู่ระหว่าง|ยังไม่|จะ|กำลัง)")
 
 
 def split_subjects(t: str, blocks: list[Block], hits: list[AgencyHit]) -> list[Block]:

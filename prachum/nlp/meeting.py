@@ -21,6 +21,8 @@ from prachum.nlp.segment import lines
 _NOT_TITLE = re.compile(
     r"^(?:มติ|ระเบียบวาระ|วาระที่|[0-9๐-๙]+\s?[.)]|[-•]|\(|อนึ่ง|ในการนี้|โดย|ทั้งนี้|และ|นอกจากนี้|ผู้มาประชุม)"
 )
+# a body's name may be written flush after these words ("การประชุมคณะ…", "ร่วมกับคณะ…")
+_AFTER_WORDS = "|".join(f"(?<={w})" for w in ("ประชุม", "กับ", "ของ", "ต่อ", "และ", "โดย", "ระหว่าง"))
 _FLUSH_STOPS = r"เป็นประธาน|มีมติ|ครั้งที่|เห็นชอบ|ได้จัด|ได้มี"
 
 
@@ -30,7 +32,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     heads = _alternation("body_heads.txt")
     return {
         "role": re.compile(r"\s(" + "|".join(map(re.escape, roles)) + r")\s*$"),
-        "body": re.compile(rf"(?:(?<![ก-๙])|(?<=ประชุม))(?:{heads})[ก-๙]"),
+        "body": re.compile(rf"(?:(?<![ก-๙])|{_AFTER_WORDS})(?:{heads})[ก-๙]"),
         "body_stop": re.compile(rf"\s(?:{_alternation('body_stops.txt')})|(?:{_FLUSH_STOPS})|\n"),
         # one pattern per row: the lexicon lists specific platforms before generic wording
         **{f"platform{i}": re.compile(row[0]) for i, row in enumerate(_rows("platforms.txt"))},
@@ -99,11 +101,10 @@ def find_body(text: str) -> str | None:
         candidates.append((rank, m.start(), name))
         if m.start() > 3000:
             break
-    if not candidates:
-        if re.search(r"ครม\.\s?(?:มี)?มติ|ครม\.\s?เห็นชอบ", text):
-            return "คณะรัฐมนตรี"
-        return None
-    return min(candidates)[2]
+    best = min(candidates) if candidates else None
+    if (best is None or best[0] == 2) and re.search(r"ครม\.\)?\s?(?:มี)?มติ|ครม\.\s?เห็นชอบ", text):
+        return "คณะรัฐมนตรี"  # a cabinet decision reported in the news: the cabinet met
+    return best[2] if best else None
 
 
 def find_date_times(text: str) -> tuple[str | None, str | None, str | None]:
