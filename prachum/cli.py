@@ -29,6 +29,7 @@ COMMAND_MODULES: list[str] = [
     "prachum.cli_search",
     "prachum.cli_serve",
     "prachum.cli_brief",
+    "prachum.cli_sdg",
 ]
 
 

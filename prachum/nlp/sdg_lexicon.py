@@ -109,10 +109,17 @@ def load_corpus(folder: Path | None = None) -> SdgCorpus:
             raise InvalidInput(f"target {target_id} has no Thai wording in targets.th.tsv")
         targets.append(Target(target_id, int(target_id.split(".")[0]), title_en, thai[target_id]))
     terms = []
-    for text, goal, target, weight in _rows(base / "lexicon.tsv"):
-        if int(goal) not in GOALS:
+    for row in _rows(base / "lexicon.tsv"):
+        try:
+            text, goal, target, weight = row
+            term = Term(text, int(goal), target or None, float(weight))
+        except ValueError:
+            raise InvalidInput(
+                f"lexicon.tsv: bad row {chr(9).join(row)!r} (term, goal, target, weight)"
+            ) from None
+        if term.goal not in GOALS:
             raise InvalidInput(f"lexicon term {text!r}: goal {goal!r} is not one of: 1-17")
-        terms.append(Term(text, int(goal), target or None, float(weight)))
+        terms.append(term)
     masked = tuple((r[0], r[1]) for r in _rows(base / "masked_phrases.tsv"))
     procedural_file = base / "procedural.txt"
     procedural = tuple(
@@ -160,16 +167,19 @@ class EvidenceFinder:
             re.compile(rf"(?<![A-Za-z])(?:SDGs?|Goal)\s*(?:#|no\.?|ที่)?\s*{_TARGET}(?:\.\d+)?(?![0-9])", re.I),
             1.0,
         ),
-        (re.compile(rf"(?<![A-Za-z])(?:SDGs?|Goal)\s*(?:#|no\.?|ที่)?\s*{_GOAL}(?![0-9.])", re.I), 1.0),
+        # "SDGs 2) จ.เชียงใหม่" numbers a list, it does not name goal 2
+        (re.compile(rf"(?<![A-Za-z])(?:SDGs?|Goal)\s*(?:#|no\.?|ที่)?\s*{_GOAL}(?![0-9)]|\.[0-9])", re.I), 1.0),
         (
             re.compile(
                 rf"(?:ตัวชี้วัด|indicator|เป้าประสงค์|เป้าหมายย่อย|target)\s*(?:ที่)?\s*{_TARGET}(?:\.\d+)?", re.I
             ),
             1.0,
         ),
-        (re.compile(rf"(?:เป้าหมายการพัฒนาที่ยั่งยืน|ยั่งยืน\)?)\s*(?:เป้าหมาย)?ที่\s*{_GOAL}(?![0-9.])"), 1.0),
-        (re.compile(rf"เป้าหมาย(?:ที่|\s)\s*{_GOAL}(?![0-9.])"), 0.8),
+        (re.compile(rf"(?:เป้าหมายการพัฒนาที่ยั่งยืน|ยั่งยืน\)?)\s*(?:เป้าหมาย)?ที่\s*{_GOAL}(?![0-9)]|\.[0-9])"), 1.0),
+        # bare "เป้าหมายที่ 8": a goal only next to an SDG mention (plans number their own goals too)
+        (re.compile(rf"เป้าหมายที่\s*{_GOAL}(?![0-9)]|\.[0-9])"), None),
     )
+    _SDG_CONTEXT = re.compile(r"SDG|ยั่งยืน|Sustainable Development", re.I)
 
     # Agencies whose names are masked: an office's name says nothing about the text's topic. Kept:
     # international bodies (UN, UNDP are partnership evidence) and committees/legislatures (their
@@ -198,7 +208,10 @@ class EvidenceFinder:
         # Acronyms are case-sensitive ("UN" is not "un", "WHO" is not "who").
         self.acronym_re = _alternation(acronyms, 0)
         self.term_re = _alternation(others, re.I)
-        self.mask_re = _alternation([p for p, _ in corpus.masked], re.I)
+        from prachum.nlp.entities import provinces
+
+        # Place names hide topic words too (สุราษฎร์ธานี is not สุรา, alcohol).
+        self.mask_re = _alternation([p for p, _ in corpus.masked] + list(provinces()), re.I)
         self.agenda = {self._key(p) for p, kind in corpus.masked if kind == "agenda"}
 
     @staticmethod
@@ -211,10 +224,14 @@ class EvidenceFinder:
         found: list[Evidence] = []
         for regex, weight in self.EXPLICIT:
             for m in regex.finditer(work):
+                if weight is None and not self._SDG_CONTEXT.search(
+                    text, max(0, m.start() - 100), m.end() + 60
+                ):
+                    continue
                 goal = int(m.group(1))
                 target = f"{goal}.{m.group(2)}" if m.lastindex and m.lastindex >= 2 else None
                 found.append(
-                    Evidence(goal, text[m.start() : m.end()].strip(), m.span(), weight, target, True)
+                    Evidence(goal, text[m.start() : m.end()].strip(), m.span(), weight or 1.0, target, True)
                 )
                 work = work[: m.start()] + " " * (m.end() - m.start()) + work[m.end() :]
         general = False
