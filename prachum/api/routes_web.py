@@ -59,7 +59,7 @@ def search_page(request: Request, services: ServicesDep) -> HTMLResponse:
     results, error = None, None
     if form.get("q"):
         try:
-            params = SearchParams(**{**form, "limit": 20})
+            params = SearchParams.model_validate({**form, "limit": 20})
             results = run_search(services, params)
             _add_item_facts(services, results["data"])
         except ValidationError as exc:
@@ -133,7 +133,7 @@ def register_page(request: Request, services: ServicesDep) -> HTMLResponse:
     form = _clean(request, REC_FIELDS)
     error, rows = None, []
     try:
-        filters = RecFilters(**{**form, "overdue": form.get("overdue") in ("1", "on", "true")})
+        filters = RecFilters.model_validate({**form, "overdue": form.get("overdue") in ("1", "on", "true")})
         rows = list_records(services, filters)
     except ValidationError as exc:
         error = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:3])
