@@ -49,6 +49,8 @@ class PageResult:
 
 def read_pdf(data: bytes, *, file_name: str, limits: Limits, progress: Progress | None = None) -> Document:
     """Read a PDF: text per page (repaired or OCRed where needed), page ranges, warnings."""
+    import pypdfium2 as pdfium
+
     check_size(data, file_name=file_name, limits=limits)
     if b"%PDF" not in data[:1024]:
         raise ReadError(f"{file_name}: ไม่ใช่ไฟล์ PDF (ไม่พบส่วนหัว %PDF)")
@@ -65,11 +67,15 @@ def read_pdf(data: bytes, *, file_name: str, limits: Limits, progress: Progress 
         warnings: list[str] = []
         ocr_ready = limits.ocr and _ocr_ready(warnings)
         pages = _analyse_pages(pdf, count, results, ocr_allowed=limits.ocr, ocr_ready=ocr_ready)
-        for index, ocr_page in enumerate(ocr_many(pages)):
-            if ocr_page is not None:
-                apply_ocr(results[index], ocr_page)
-            if progress:
-                progress(index + 1, count)
+        try:
+            for index, ocr_page in enumerate(ocr_many(pages)):
+                if ocr_page is not None:
+                    apply_ocr(results[index], ocr_page)
+                if progress:
+                    progress(index + 1, count)
+        except pdfium.PdfiumError as exc:  # a damaged page object (found by tests/test_reader_fuzz.py)
+            reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+            raise ReadError(f"{file_name}: ไฟล์ PDF เสียหาย อ่านบางหน้าไม่ได้ ({reason})") from None
     finally:
         pdf.close()
     return build_document(
