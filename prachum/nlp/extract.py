@@ -216,6 +216,16 @@ def classify(
         return None
     if kind is None and entry and hint and hint.kind and (not hint.report or status is not None):
         kind = hint.kind
+        for cue in cues.kinds:  # "1. ด้านการเชื่อมโยง… กลุ่มจังหวัด… ที่ประชุมเห็นชอบ…": topic, then the item
+            m = cue.pattern.search(words) if cue.anywhere and cue.kind != "recommendation" else None
+            decides = m and (
+                cue.kind == "resolution" or re.match(r"(?:ได้)?(?:มอบหมาย|สั่งการ|กำชับ)", m.group(0))
+            )
+            if decides and m.start() > 30:
+                kind, start = cue.kind, start + m.start()
+                words = t[start:end]
+                directive = cues.directive_start.match(words)
+                break
     if kind is None and _not_item(words):
         return None
     if kind is None:

@@ -93,12 +93,13 @@ def find_body(text: str) -> str | None:
         after = text[end : end + 30]
         rank = (
             0
-            if "ประชุม" in before
+            if re.search(r"(?<!ห้อง)ประชุม\s?$", before)
             else 1
             if re.match(r"\s?(?:ได้)?(?:จัด)?(?:การ)?ประชุม", after) or line_start
             else 2
         )
-        candidates.append((rank, m.start(), name))
+        if rank < 2 or name.startswith("คณะ"):  # a centre or council named in passing did not meet
+            candidates.append((rank, m.start(), name))
         if m.start() > 3000:
             break
     best = min(candidates) if candidates else None

@@ -109,7 +109,9 @@ def _split_run_in(text: str, block: Block) -> list[Block]:
     if not markers:
         dashes = list(_INLINE_DASH.finditer(line))
         intro_ok = bool(dashes) and cues.list_introducer.search(line[: dashes[0].start()].rstrip())
-        if len(dashes) >= 2 or (dashes and intro_ok):
+        pieces = [b.start() - a.end() for a, b in zip(dashes, dashes[1:], strict=False)]
+        listed = len(dashes) >= 2 and min(pieces) >= 20  # not "หลวงพระบาง – อินโดจีน – เมาะลำไย"
+        if listed or (dashes and intro_ok):
             markers, kind = dashes, "bullet"
     if not markers or markers[0].start() == 0:
         return [block]
