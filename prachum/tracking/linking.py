@@ -112,7 +112,7 @@ def alias_map(minutes: Minutes) -> dict[str, str]:
     return out
 
 
-def context_range(text: str, span: tuple[int, int], limit: int = 300) -> tuple[int, int]:
+def context_range(text: str, span: tuple[int, int], limit: int = 160) -> tuple[int, int]:
     """The line (list entry or paragraph) holding ``span``, at most ``limit`` chars either side."""
     start = text.rfind("\n", 0, span[0]) + 1
     end = text.find("\n", span[1])

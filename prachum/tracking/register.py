@@ -22,7 +22,9 @@ from prachum.store import Store, now_iso
 from prachum.tracking import records as views
 from prachum.tracking.links import LinkBook
 from prachum.tracking.statuses import check_transition
-from prachum.tracking.sync import DocumentSync
+from prachum.tracking.sync import DocumentSync, is_trackable
+
+__all__ = ["Register", "is_trackable"]
 
 
 def _parse_due(value: str) -> str:
