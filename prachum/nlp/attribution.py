@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from prachum.models import Span
 from prachum.nlp.cues import _alternation, _rows, load_cues
+from prachum.nlp.segment import Block
 
 _ABBR_STOP = {
     "พ.ศ.",
@@ -239,3 +240,56 @@ def speaker_before(text: str, span: Span, hits: list[AgencyHit]) -> tuple[str | 
     if not verb or verb.start() == span[0]:
         return None
     return clean_speaker(text, (span[0], verb.start()), hits), verb.start()
+
+
+_SUBJECT_VERB = re.compile(r"\s?(?:\([^)]{1,15}\)\s?)?(?:ได้|อยู่ระหว่าง|ยัง|มี|กำลัง|จะ)")
+
+
+def subject_at(t: str, start: int, end: int, hits: list[AgencyHit]) -> str | None:
+    """The agency that opens a progress report ("สป.มท. อยู่ระหว่าง…", "จังหวัดได้จัด…")."""
+    found = name_at(t, start, hits)
+    if found and _SUBJECT_VERB.match(t, found[1], end):
+        return found[0]
+    return None
+
+
+def last_actor(t: str, span: Span, hits: list[AgencyHit]) -> str | None:
+    """The person (or else the agency) named last in a long run-in preamble before a directive."""
+    from prachum.nlp.meeting import persons_in
+
+    persons = persons_in(t[span[0] : span[1]])
+    if persons:
+        return persons[-1][1]
+    inside = _hits_within(hits, span[0], span[1])
+    return display_name(inside[-1]) if inside else None
+
+
+_NEXT_SUBJECT = re.compile(r"\s(?:และ|รวมทั้ง|โดย)\s?")
+_REPORT_VERB = re.compile(r"\s?(?:\([^)]{1,15}\)\s?)?(?:ได้|อยู่ระหว่าง|ยังไม่|จะ|กำลัง)")
+
+
+def split_subjects(t: str, blocks: list[Block], hits: list[AgencyHit]) -> list[Block]:
+    """Cut paragraphs where a new agency starts its own report: "… แล้ว และกรม X ได้ติดตั้ง …"."""
+    starts = {h.span[0]: h for h in hits}
+    out: list[Block] = []
+    for block in blocks:
+        if block.kind != "paragraph":
+            out.append(block)
+            continue
+        cuts = []
+        for m in _NEXT_SUBJECT.finditer(t, block.span[0], block.span[1]):
+            hit = starts.get(m.end())
+            # a new organisation with its own report; an official acting on the same matter
+            # ("… แล้วเสร็จ และผู้ว่าราชการจังหวัดได้ลงนามประกาศใช้แผนแล้ว") stays in the item
+            if (
+                hit
+                and hit.kind != "position"
+                and m.start() - block.span[0] >= 20
+                and _REPORT_VERB.match(t, hit.span[1])
+            ):
+                cuts.append(m.start())
+        last = block.span[0]
+        for cut in [*cuts, block.span[1]]:
+            out.append(replace(block, span=(last, cut), inline=block.inline or last != block.span[0]))
+            last = cut + 1
+    return out

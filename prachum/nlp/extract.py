@@ -21,13 +21,14 @@ from prachum.models import AgencyMention, Extraction, Item, Meeting, Span
 from prachum.nlp import dates
 from prachum.nlp.attribution import (
     AgencyHit,
-    _hits_within,
     addressees,
     clean_speaker,
-    display_name,
     find_agency_hits,
+    last_actor,
     name_at,
     speaker_before,
+    split_subjects,
+    subject_at,
 )
 from prachum.nlp.boilerplate import find_boilerplate
 from prachum.nlp.cues import Cues, _alternation, _rows, load_cues
@@ -140,17 +141,6 @@ def _core_end(t: str, start: int, end: int, cues: Cues) -> int:
     return m.start() if m else end
 
 
-_SUBJECT_VERB = re.compile(r"\s?(?:\([^)]{1,15}\)\s?)?(?:ได้|อยู่ระหว่าง|ยัง|มี|กำลัง|จะ)")
-
-
-def _subject(t: str, start: int, end: int, hits: list[AgencyHit]) -> str | None:
-    """The agency that opens a progress report ("สป.มท. อยู่ระหว่าง…", "จังหวัดได้จัด…")."""
-    found = name_at(t, start, hits)
-    if found and _SUBJECT_VERB.match(t, found[1], end):
-        return found[0]
-    return None
-
-
 @dataclass(frozen=True)
 class Candidate:
     kind: str
@@ -168,17 +158,6 @@ def _not_item_pattern() -> re.Pattern[str]:
 def _not_item(words: str) -> bool:
     """Attendance lines and agenda proposals look like items but are not (not_items.tsv)."""
     return bool(_not_item_pattern().search(words))
-
-
-def _last_actor(t: str, span: Span, hits: list[AgencyHit]) -> str | None:
-    """The person (or else the agency) named last in a long run-in preamble before a directive."""
-    from prachum.nlp.meeting import persons_in
-
-    persons = persons_in(t[span[0] : span[1]])
-    if persons:
-        return persons[-1][1]
-    inside = _hits_within(hits, span[0], span[1])
-    return display_name(inside[-1]) if inside else None
 
 
 REPORTED = ("done", "in_progress", "not_started")
@@ -236,17 +215,19 @@ def classify(
                 prefix = words[: m.start()]
                 digits = re.search(r"[0-9๐-๙]", prefix)
                 assigns = kind != "action" or re.match(r"(?:ได้)?(?:มอบหมาย|สั่งการ|กำชับ)", m.group(0))
-                opens_with_agency = _subject(t, start, start + m.start() + 1, hits) or name_at(t, start, hits)
+                opens_with_agency = subject_at(t, start, start + m.start() + 1, hits) or name_at(
+                    t, start, hits
+                )
                 if prefix.strip() and len(prefix) <= 60 and not digits and (assigns or opens_with_agency):
                     speaker = speaker or clean_speaker(t, (start, start + m.start()), hits)
                 elif assigns and prefix.strip():
-                    speaker = speaker or _last_actor(t, (start, start + m.start()), hits)
+                    speaker = speaker or last_actor(t, (start, start + m.start()), hits)
                 if assigns and (len(prefix) > (30 if kind != "action" else 60) or digits):
                     start += m.start()
                     directive = cues.directive_start.match(t[start:end])
                 break
     if kind is None:
-        subject = _subject(t, start, end, hits)
+        subject = subject_at(t, start, end, hits)
         opens_report = bool(subject) and status is not None  # "สป.มท. อยู่ระหว่าง…", "ทส. จะนำ…"
         reported = bool(speaker) and status in REPORTED  # "X รายงานว่า ได้ … แล้ว"
         unfinished = status in ("in_progress", "not_started") and not entry
@@ -258,37 +239,6 @@ def classify(
         kind = "action"
     core = (start, _core_end(t, start, end, cues))
     return Candidate(kind, core, (start, end), speaker, bool(directive))
-
-
-_NEXT_SUBJECT = re.compile(r"\s(?:และ|รวมทั้ง|โดย)\s?")
-_REPORT_VERB = re.compile(r"\s?(?:\([^)]{1,15}\)\s?)?(?:ได้|อยู่ระหว่าง|ยังไม่|จะ|กำลัง)")
-
-
-def split_subjects(t: str, blocks: list[Block], hits: list[AgencyHit]) -> list[Block]:
-    """Cut paragraphs where a new agency starts its own report: "… แล้ว และกรม X ได้ติดตั้ง …"."""
-    starts = {h.span[0]: h for h in hits}
-    out: list[Block] = []
-    for block in blocks:
-        if block.kind != "paragraph":
-            out.append(block)
-            continue
-        cuts = []
-        for m in _NEXT_SUBJECT.finditer(t, block.span[0], block.span[1]):
-            hit = starts.get(m.end())
-            # a new organisation with its own report; an official acting on the same matter
-            # ("… แล้วเสร็จ และผู้ว่าราชการจังหวัดได้ลงนามประกาศใช้แผนแล้ว") stays in the item
-            if (
-                hit
-                and hit.kind != "position"
-                and m.start() - block.span[0] >= 20
-                and _REPORT_VERB.match(t, hit.span[1])
-            ):
-                cuts.append(m.start())
-        last = block.span[0]
-        for cut in [*cuts, block.span[1]]:
-            out.append(replace(block, span=(last, cut), inline=block.inline or last != block.span[0]))
-            last = cut + 1
-    return out
 
 
 def _items(t: str, blocks: list[Block], hits: list[AgencyHit], meeting: Meeting, title_para: int | None):
@@ -313,7 +263,7 @@ def _items(t: str, blocks: list[Block], hits: list[AgencyHit], meeting: Meeting,
                 top_style = style
             elif style != top_style and parent is not None:
                 hint = None  # a sub-entry: details of its parent, an item only with a cue of its own
-        if entry and len(block.text(t)) <= 60 and _heading_entry(t, block, cues):
+        if entry and len(block.text(t)) <= 100 and _heading_entry(t, block, cues):
             intro, parent = _make_intro(t, block, hits, cues), None  # "1. ข้อเสนอแนะต่อ…" heads its sub-list
             continue
         cand = classify(t, block, hint, entry, hits)
@@ -339,7 +289,7 @@ def _items(t: str, blocks: list[Block], hits: list[AgencyHit], meeting: Meeting,
         words = t[cand.full[0] : cand.full[1]]
         by = cand.by
         if by is None and cand.kind == "action":
-            by = _subject(t, cand.span[0], cand.full[1], hits)
+            by = subject_at(t, cand.span[0], cand.full[1], hits)
         if by is None and hint is not None and entry:
             by = hint.by
         if by is None and cand.kind == "action" and not cand.directive and out:
