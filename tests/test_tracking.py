@@ -208,3 +208,11 @@ def test_status_a_report_implies(text, status):
 
 def test_closed_statuses_are_the_outcomes():
     assert set(STATUSES) - {"open", "in_progress"} == CLOSED
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ขอให้ สศช. เร่งจัดทำแนวทางให้แล้วเสร็จภายในปีงบประมาณ พ.ศ. 2566", "ให้ทุกอำเภอดำเนินการให้เสร็จสิ้นภายในเดือนมีนาคม"],
+)
+def test_a_deadline_is_not_a_report_of_completion(text):
+    assert proposed_status(text)[0] is None

@@ -96,6 +96,12 @@ class Proposal:
     signals: dict[str, float] = field(default_factory=dict)
 
 
+def is_trackable(item: Item) -> bool:
+    """Recommendations, and actions/resolutions that give someone work to do: each becomes a
+    register record (and is never taken as a progress report on an older one)."""
+    return item.kind == "recommendation" or bool(item.to) or item.status == "planned"
+
+
 def agency_key(name: str) -> str:
     """Fold an agency surface form so that ``มท.``, ``มท`` and ``ม.ท.`` meet."""
     return re.sub(r"[\s.]", "", name).lower()
@@ -145,7 +151,7 @@ def evidence_of(minutes: Minutes) -> list[Evidence]:
     dates = [(d.span[0], d.date.isoformat()) for d in find_dates(text)]
     out = []
     for item in minutes.items:
-        if item.kind == "recommendation" or item.status == "planned":
+        if is_trackable(item):
             continue  # new advice or a new assignment: a record of its own, not a report
         status, reason = proposed_status(item.text, item.status)
         if status is None:

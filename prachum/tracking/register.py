@@ -20,9 +20,10 @@ from prachum.models import Embedder
 from prachum.schema import items, rec_history, recs
 from prachum.store import Store, now_iso
 from prachum.tracking import records as views
+from prachum.tracking.linking import is_trackable
 from prachum.tracking.links import LinkBook
 from prachum.tracking.statuses import check_transition
-from prachum.tracking.sync import DocumentSync, is_trackable
+from prachum.tracking.sync import DocumentSync
 
 __all__ = ["Register", "is_trackable"]
 

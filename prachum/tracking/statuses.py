@@ -88,12 +88,14 @@ _CUES = (
     StatusCue(
         NOT_IMPLEMENTED, re.compile(r"ไม่สามารถดำเนินการ|ยกเลิกการดำเนินการ|ยุติการดำเนินการ"), "ไม่สามารถดำเนินการได้"
     ),
-    StatusCue(IN_PROGRESS, re.compile(r"อยู่ระหว่าง|กำลังดำเนินการ|คาดว่าจะ(?:แล้ว)?เสร็จ"), "อยู่ระหว่างดำเนินการ"),
+    StatusCue(IN_PROGRESS, re.compile(r"อยู่ระหว่าง|กำลังดำเนินการ|จะ(?:แล้ว)?เสร็จ"), "อยู่ระหว่างดำเนินการ"),
     # Part done is still work under way: closing a record as partially implemented is a
     # judgement for a person, not for a keyword.
     StatusCue(IN_PROGRESS, re.compile(r"บางส่วน"), "ดำเนินการแล้วบางส่วน"),
     StatusCue(IMPLEMENTED, re.compile(r"แล้วเสร็จ|เสร็จสิ้น|เสร็จเรียบร้อย|ครบถ้วน|แล้ว"), "ดำเนินการแล้ว"),
 )
+# "ให้แล้วเสร็จภายใน…" sets a deadline; it reports nothing done.
+_DEADLINE = re.compile(r"ให้(?:แล้ว)?เสร็จ(?:สิ้น)?")
 _PERCENT = re.compile(r"ร้อยละ\s*([0-9๐-๙]+(?:\.[0-9๐-๙]+)?)")
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
@@ -105,6 +107,7 @@ def proposed_status(text: str, item_status: str | None = None) -> tuple[str | No
     """The register status a progress report implies, and the words that imply it.
 
     Returns ``(None, "")`` when the text reports no progress (e.g. a new assignment)."""
+    text = _DEADLINE.sub(" ", text)
     for cue in _CUES:
         match = cue.pattern.search(text)
         if not match:

@@ -23,6 +23,7 @@ from prachum.tracking.linking import (
     RecView,
     agency_key,
     evidence_of,
+    is_trackable,
     item_agencies,
     item_owners,
     propose_links,
@@ -32,11 +33,6 @@ from prachum.tracking.linking import (
 from prachum.tracking.statuses import ITEM_STATUS_TO_REC, OPEN
 
 CARRY_OVER_RATIO = 0.6  # text similarity for "the same item" in a revised version of a document
-
-
-def is_trackable(item: Item) -> bool:
-    """Recommendations, and actions/resolutions that give someone work to do."""
-    return item.kind == "recommendation" or bool(item.to) or item.status == "planned"
 
 
 class DocumentSync:
