@@ -98,7 +98,7 @@ class Proposal:
 
 def is_trackable(item: Item) -> bool:
     """Recommendations, and actions/resolutions that give someone work to do: each becomes a
-    register record (and is never taken as a progress report on an older one)."""
+    register record."""
     return item.kind == "recommendation" or bool(item.to) or item.status == "planned"
 
 
@@ -151,8 +151,10 @@ def evidence_of(minutes: Minutes) -> list[Evidence]:
     dates = [(d.span[0], d.date.isoformat()) for d in find_dates(text)]
     out = []
     for item in minutes.items:
-        if is_trackable(item):
+        if item.kind == "recommendation" or item.status == "planned":
             continue  # new advice or a new assignment: a record of its own, not a report
+        if item.to and item.status not in ("done", "in_progress", "not_started"):
+            continue  # gives someone work and reports nothing: an assignment
         status, reason = proposed_status(item.text, item.status)
         if status is None:
             continue
