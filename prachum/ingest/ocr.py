@@ -14,7 +14,7 @@ import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -203,9 +203,13 @@ def _is_noise(words: list[_Word]) -> bool:
 
 
 def _assemble(
-    lines: dict[tuple[int, int, int], list[_Word]], txt: str
-) -> tuple[str, list[tuple[int, int, _Word]]]:
-    """The page text (lines joined by newlines, paragraphs by a blank line) and placed words."""
+    lines: dict[tuple[int, int, int], list[_Word]], txt: str, page_width: int
+) -> tuple[str, list[tuple[int, int, _Word]], int]:
+    """The page text (lines joined by newlines, paragraphs by a blank line), the placed
+    words, and how many lines look lost: dropped noise lines as wide as text, and lines read
+    out of top-to-bottom order (a block Tesseract moved, usually with a line lost)."""
+    lost = 0
+    previous_top = -1
     txt_lines = [line for line in txt.splitlines() if line.strip()]
     cursor = 0
     parts: list[str] = []
@@ -220,7 +224,11 @@ def _assemble(
                 line_text, cursor = txt_lines[k].strip(), k + 1
                 break
         if _is_noise(words):
+            lost += max(w.box[2] for w in words) - min(w.box[0] for w in words) > page_width / 4
             continue
+        top = min(w.box[1] for w in words)
+        lost += top < previous_top
+        previous_top = top
         text, spans = _place_words(words, line_text)
         if parts:
             separator = "\n" if key[:2] == paragraph else "\n\n"
@@ -230,15 +238,13 @@ def _assemble(
         parts.append(text)
         placed.extend((offset + s, offset + e, w) for (s, e), w in zip(spans, words, strict=True))
         offset += len(text)
-    return "".join(parts), placed
+    return "".join(parts), placed, lost
 
 
-def ocr_image(image: Image.Image, *, lang: str = OCR_LANG, psm: int = 4, dpi: int = OCR_DPI) -> OcrPage:
-    """OCR one page image. Word boxes are in the pixels of the prepared (deskewed) image."""
+def _tesseract(prepared: Image.Image, *, lang: str, psm: int, dpi: int) -> tuple[str, str]:
+    """Run Tesseract once, returning its plain text and its TSV."""
     import pytesseract
 
-    check_ocr_available(lang)
-    prepared, angle = prepare_image(image)
     with tempfile.TemporaryDirectory(prefix="prachum-ocr-") as tmp:
         source = Path(tmp) / "page.png"
         prepared.save(source, dpi=(dpi, dpi))
@@ -252,7 +258,42 @@ def ocr_image(image: Image.Image, *, lang: str = OCR_LANG, psm: int = 4, dpi: in
             raise ReadError(f"tesseract อ่านภาพไม่สำเร็จ: {str(exc.message).strip()[:200]}") from exc
         txt = Path(base + ".txt").read_text(encoding="utf-8", errors="replace")
         tsv = Path(base + ".tsv").read_text(encoding="utf-8", errors="replace")
-    raw, placed = _assemble(_read_tsv(tsv), txt)
+    return txt, tsv
+
+
+def _uncovered_lines(prepared: Image.Image, boxes: list[Box]) -> int:
+    """Bands of ink as tall as a text line that no read word overlaps: lines Tesseract dropped.
+
+    Rows with ink form bands; bands much thinner than the typical one, or with ink over only a
+    few columns, are rows of marks (above or below a line), rules or specks, and are ignored.
+    """
+    import numpy as np
+
+    ink = np.asarray(prepared) < 128
+    ink_rows = ink.sum(axis=1) > 2
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], ink_rows.view(np.int8), [0]))))
+    bands = list(zip(edges[0::2], edges[1::2], strict=True))
+    if not bands:
+        return 0
+    typical = float(np.median([end - start for start, end in bands]))
+    # a word sits on the band that holds its box's middle (its marks may reach other bands)
+    centres = np.zeros(len(ink_rows) + 1, dtype=bool)
+    for _, top, _, bottom in boxes:
+        centres[(top + bottom) // 2] = True
+    return sum(
+        1
+        for start, end in bands
+        if end - start >= typical / 2
+        and not centres[start:end].any()
+        # a line of text, not a row of marks or a page number: ink across a twentieth of the page
+        and ink[start:end].any(axis=0).sum() > ink.shape[1] / 20
+    )
+
+
+def _read_page(prepared: Image.Image, *, lang: str, psm: int, dpi: int) -> tuple[OcrPage, int, float]:
+    """One Tesseract pass: the page, its count of lines lost to noise, its confident characters."""
+    txt, tsv = _tesseract(prepared, lang=lang, psm=psm, dpi=dpi)
+    raw, placed, lost = _assemble(_read_tsv(tsv), txt, prepared.width)
     repaired = repair_thai_text(raw, drop_orphan_marks=True)
     words, weighted, chars = [], 0.0, 0
     for start, end, word in placed:
@@ -262,14 +303,34 @@ def ocr_image(image: Image.Image, *, lang: str = OCR_LANG, psm: int = 4, dpi: in
         words.append((new_start, new_end, *word.box))
         weighted += word.conf * (new_end - new_start)
         chars += new_end - new_start
-    return OcrPage(
+    lost += _uncovered_lines(prepared, [w.box for _, _, w in placed])
+    page = OcrPage(
         text=repaired.text,
         words=tuple(words),
         confidence=round(weighted / chars, 1) if chars else None,
         size=prepared.size,
-        skew=angle,
         fixes=dict(repaired.fixes),
     )
+    return page, lost, weighted / 100
+
+
+def ocr_image(image: Image.Image, *, lang: str = OCR_LANG, psm: int = 4, dpi: int = OCR_DPI) -> OcrPage:
+    """OCR one page image. Word boxes are in the pixels of the prepared (deskewed) image.
+
+    ``--psm 4`` (one column, lines of varying size) reads minutes best, but its line finder
+    now and then drops a whole line of Thai, reads it as a 'line' of stray marks, or moves a
+    block out of order (seen on header pages of short lines). When any of that shows, the
+    page is read again as one uniform block (``--psm 6``) and the pass with more confidently
+    read characters wins.
+    """
+    check_ocr_available(lang)
+    prepared, angle = prepare_image(image)
+    page, lost, score = _read_page(prepared, lang=lang, psm=psm, dpi=dpi)
+    if lost and psm != 6:
+        retry, _, retry_score = _read_page(prepared, lang=lang, psm=6, dpi=dpi)
+        if retry_score > score:
+            page = retry
+    return replace(page, skew=angle)
 
 
 def ocr_workers() -> int:
