@@ -202,3 +202,26 @@ def test_agencies_carry_mentions_in_source_offsets():
     for agency in ex.agencies:
         for start, end in agency.mentions:
             assert text[start:end] in (agency.abbr, agency.name)
+
+
+def test_directive_heading_without_ของ_names_the_speaker():
+    text = "ข้อสั่งการนายกรัฐมนตรี\n1. ให้กระทรวงมหาดไทยเร่งรัดการเบิกจ่ายงบประมาณ\n"
+    (item,) = extract(text).items
+    assert item.by == ("นายกรัฐมนตรี",)
+    assert item.to[0] in MOI
+
+
+def test_addressee_stops_before_the_verb():
+    (item,) = extract("มติ: เห็นชอบ และมอบหมายให้สำนักงานจังหวัดดำเนินการต่อไป").items
+    assert item.kind == "resolution"
+    assert item.to == ("สำนักงานจังหวัด",)
+
+
+def test_observation_reported_with_ว่า():
+    (item,) = extract("ที่ประชุมได้มีข้อสังเกตว่า โครงการควรมีตัวชี้วัดที่ชัดเจน").items
+    assert (item.kind, item.by, item.text) == ("recommendation", ("ที่ประชุม",), "โครงการควรมีตัวชี้วัดที่ชัดเจน")
+
+
+def test_legal_wording_ควรเชื่อ_and_สมควร_is_not_advice():
+    text = "คณะรัฐมนตรีพิจารณาแล้วเห็นว่ามีเหตุอันควรเชื่อได้ว่ามีการกระทำที่กระทบความมั่นคง และสมควรระบุไว้ในกฎหมาย"
+    assert not any(i.kind == "recommendation" for i in extract(text).items)

@@ -170,7 +170,9 @@ def _with_place(text: str, name: str, end: int) -> tuple[str, int]:
     if not name.endswith(("จังหวัด", "อำเภอ", "ตำบล", "เทศบาลเมือง", "เทศบาลนคร")):
         return name, end
     run = _THAI_RUN.match(text, end)
-    place = cut_name(run.group(0), 2) if run else ""
+    if run is None or _patterns()[2].match(run.group(0)):  # "สำนักงานจังหวัดดำเนินการ…": no place
+        return name, end
+    place = cut_name(run.group(0), 2)
     flush_end = text[end + len(place) : end + len(place) + 1] in " \n"
     if place and len(place) <= 20 and not place.startswith("ทุก") and (place != run.group(0) or flush_end):
         return name + place, end + len(place)

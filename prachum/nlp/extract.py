@@ -91,7 +91,9 @@ def _make_intro(t: str, block: Block, hits: list[AgencyHit], cues: Cues) -> Intr
     by = None
     if found := speaker_before(t, block.span, hits):
         by = found[0]
-    heading = re.search(r"(?:ของ|จาก)\s?((?:มติ\s?)?\S+(?:\s\S+)?)\s*[:：]?$", words)
+    heading = re.search(r"(?:ของ|จาก)\s?((?:มติ\s?)?\S+(?:\s\S+)?)\s*[:：]?$", words) or re.match(
+        r"^(?:ข้อสั่งการ|ข้อเสนอแนะ|ข้อคิดเห็น|ข้อสังเกต)(?!ของ|จาก)\s?(\S+(?:\s\S+)?)\s*[:：]?$", words
+    )
     if heading and len(words) <= 60:
         by = re.sub(r"^มติ\s?", "", heading.group(1)).rstrip(":： ")
     to: tuple[str, ...] = ()
