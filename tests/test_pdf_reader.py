@@ -196,3 +196,24 @@ def test_unrepairable_layer_is_ocred_instead() -> None:
     assert doc.meta["page_modes"] == ["ocr"]
     assert any("OCR" in w for w in doc.warnings)
     assert char_error_rate(text * 2, _no_space(doc.text)) < 0.1
+
+
+@pytest.mark.slow
+def test_scan_with_a_stamped_text_line_is_still_ocred() -> None:
+    # a scanner's page image with a real-text page number on top: too little text for the
+    # page's area, image over most of it, so the page is a scan and OCR reads all of it
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    lines = PAGE_ONE + PAGE_TWO
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer)
+    width, height = pdf._pagesize
+    pdf.drawImage(ImageReader(render_lines(lines, dpi=150)), 0, 0, width=width, height=height)
+    pdf.setFont(_font("SarabunStamp"), 10)
+    pdf.drawString(500, 20, "หน้า 1")
+    pdf.showPage()
+    pdf.save()
+    doc = read_pdf(buffer.getvalue(), file_name="stamped.pdf", limits=Limits())
+    assert doc.meta["page_modes"] == ["ocr"]
+    assert char_error_rate(_no_space("".join(lines)), _no_space(doc.text)) < 0.1
