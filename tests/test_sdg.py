@@ -246,3 +246,13 @@ def test_a_corrupt_cache_is_recomputed(tmp_path, fresh_vectors):
 def test_explicit_references_survive_any_embedding(fresh_vectors):
     tagger = SdgTagger(CountingEmbedder())
     assert goals(tagger.tag("ที่ประชุมรับทราบ ตามเป้าหมายการพัฒนาที่ยั่งยืนเป้าหมายที่ 16")) == {16}
+
+
+def test_words_inside_law_titles_count_half(lexical):
+    text = (
+        "นำพระราชบัญญัติแรงงานทางทะเล พ.ศ. 2558 และพระราชบัญญัติคุ้มครองแรงงานในงานประมง พ.ศ. 2562 "
+        "มาปรับปรุงเพื่อคุ้มครองสิทธิแรงงานและความปลอดภัยในการทำงาน"
+    )
+    in_title = [e for e in find_evidence(text) if e.surface in ("ทางทะเล", "ประมง")]
+    assert in_title and all(e.weight <= 0.5 for e in in_title)
+    assert goals(lexical.tag(text)) == {8}  # the labour law's subject, not the sea

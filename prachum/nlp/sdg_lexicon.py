@@ -180,6 +180,7 @@ class EvidenceFinder:
         (re.compile(rf"เป้าหมายที่\s*{_GOAL}(?![0-9)]|\.[0-9])"), None),
     )
     _SDG_CONTEXT = re.compile(r"SDG|ยั่งยืน|Sustainable Development", re.I)
+    _LAW_TITLE = re.compile(r"(?:พระราชบัญญ\S|พระราชกำหนด|พ\.ร\.[บก]\.|ประมวลกฎหมาย)\S{1,80}")
 
     # Agencies whose names are masked: an office's name says nothing about the text's topic. Kept:
     # international bodies (UN, UNDP are partnership evidence) and committees/legislatures (their
@@ -243,13 +244,18 @@ class EvidenceFinder:
             for start, end, agency in self.gazetteer.find_in(work):
                 if agency.kind in self.MASKED_AGENCY_KINDS:
                     work = work[:start] + " " * (end - start) + work[end:]
+        titles = [m.span() for m in self._LAW_TITLE.finditer(work)]
         for regex in (self.acronym_re, self.term_re):
             if regex is None:
                 continue
             for m in regex.finditer(work):
+                # A word inside a law's title ("พระราชบัญญัติแรงงานทางทะเล") says less about the text.
+                damp = 0.5 if any(a <= m.start() < b for a, b in titles) else 1.0
                 for term in self.by_term.get(self._key(m.group(0)), ()):
                     found.append(
-                        Evidence(term.goal, text[m.start() : m.end()], m.span(), term.weight, term.target)
+                        Evidence(
+                            term.goal, text[m.start() : m.end()], m.span(), term.weight * damp, term.target
+                        )
                     )
             work = regex.sub(lambda m: " " * len(m.group(0)), work)
         found.sort(key=lambda e: e.span)
