@@ -64,6 +64,13 @@ def test_search_page_shows_filter_errors_inline(client: TestClient) -> None:
     assert 'class="error card"' in text and "2025-01-01" in text
 
 
+def test_agency_box_suggests_gazetteer_agencies(client: TestClient) -> None:
+    text = page(client, "/")
+    options = re.findall(r'<datalist id="agencies">(.*?)</datalist>', text, re.S)[0]
+    assert options.count("<option") > 10
+    assert '<datalist id="agencies">' in page(client, "/recs")
+
+
 def test_search_page_without_query_lists_recent_documents(client: TestClient) -> None:
     text = page(client, "/")
     assert "เอกสารล่าสุด" in text and text.count('href="/documents/') >= 2

@@ -49,7 +49,22 @@ def _clean(request: Request, fields: tuple[str, ...]) -> dict[str, str]:
 def _facets(services: Services) -> dict[str, Any]:
     docs = services.documents()
     bodies = sorted({d["body"] for d in docs if d.get("body")})
-    return {"bodies": bodies, "documents": docs}
+    return {"bodies": bodies, "documents": docs, "agencies": _agency_choices(services)}
+
+
+def _agency_choices(services: Services) -> list[tuple[str, str]]:
+    """(value, label) for the agency box's suggestions: abbreviation or Thai name, and the
+    English name staff may know it by. Empty when the gazetteer cannot be loaded."""
+    try:
+        agencies = services.gazetteer.agencies
+    except (ImportError, PrachumError):
+        return []
+    out = []
+    for agency in agencies:
+        value = agency.abbr or agency.name
+        label = " · ".join(x for x in (agency.name if agency.abbr else None, agency.name_en) if x)
+        out.append((value, label))
+    return sorted(set(out))
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -77,6 +92,7 @@ def search_page(request: Request, services: ServicesDep) -> HTMLResponse:
         statuses=tuple(dict.fromkeys((*labels.register_statuses(), *ACTION_STATUSES))),
         recent=facets["documents"][:8],
         bodies=facets["bodies"],
+        agencies=facets["agencies"],
         n_documents=len(facets["documents"]),
     )
 
@@ -140,6 +156,7 @@ def register_page(request: Request, services: ServicesDep) -> HTMLResponse:
     except PrachumError as exc:
         error = str(exc)
     export_query = urlencode({k: v for k, v in form.items()})
+    facets = _facets(services)
     return render(
         request,
         "recs.html",
@@ -149,7 +166,8 @@ def register_page(request: Request, services: ServicesDep) -> HTMLResponse:
         statuses=labels.register_statuses(),
         kinds=KINDS,
         sorts=REC_SORTS,
-        bodies=_facets(services)["bodies"],
+        bodies=facets["bodies"],
+        agencies=facets["agencies"],
         export_query=export_query,
         is_overdue=view.is_overdue,
     )

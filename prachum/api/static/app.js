@@ -180,6 +180,20 @@
       });
     }
 
+    // Files dropped anywhere on the drop zone go into the file input, as if chosen.
+    var zone = form.querySelector(".drop");
+    if (zone) {
+      ["dragenter", "dragover"].forEach(function (name) {
+        zone.addEventListener(name, function (e) { e.preventDefault(); zone.classList.add("over"); });
+      });
+      zone.addEventListener("dragleave", function () { zone.classList.remove("over"); });
+      zone.addEventListener("drop", function (e) {
+        e.preventDefault();
+        zone.classList.remove("over");
+        if (e.dataTransfer && e.dataTransfer.files.length) { input.files = e.dataTransfer.files; }
+      });
+    }
+
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var files = Array.prototype.slice.call(input.files || []);
