@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import socket
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -168,6 +170,38 @@ def test_upload_search_open_update_and_download(page, server: str, tmp_path: Pat
     assert rec_id in rows and "in_progress" in rows[rec_id].values()
 
     assert page.outside == []
+
+
+def api(server: str, method: str, path: str, body: dict | None = None) -> dict:
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(
+        f"{server}{path}",
+        data=data,
+        method=method,
+        headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.load(response)
+
+
+def test_record_page_confirms_a_suggested_follow_up(page, server: str) -> None:  # type: ignore[no-untyped-def]
+    docs = sorted(api(server, "GET", "/api/documents")["data"], key=lambda d: d["meeting_date"] or "")
+    if len(docs) < 2:
+        pytest.skip("needs the two uploaded meetings (runs after the upload test)")
+    earlier, later = docs[0], docs[-1]
+    rec = next(r for r in api(server, "GET", "/api/recs")["data"] if r["doc_id"] == earlier["id"])
+    linked = {f["item_id"] for f in rec["followups"]}
+    item = next(
+        i["id"] for i in api(server, "GET", f"/api/documents/{later['id']}")["items"] if i["id"] not in linked
+    )
+    api(server, "POST", f"/api/recs/{rec['id']}/links", {"item_id": item, "state": "suggested"})
+
+    page.goto(f"{server}/recs/{rec['id']}")
+    page.fill(".js-token", TOKEN)
+    page.click(f".js-link-action[data-item='{item}'][data-action='confirm']")
+    page.wait_for_selector(f".followup.state-confirmed .js-link-action[data-item='{item}']")
+    assert "ยืนยันแล้ว" in page.locator(".followup.state-confirmed").first.inner_text()
+    shot(page, "record-followup", full_page=True)
 
 
 def test_status_change_without_token_is_refused_in_the_page(page, server: str) -> None:  # type: ignore[no-untyped-def]

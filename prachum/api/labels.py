@@ -80,6 +80,17 @@ SDG_GOALS: dict[int, tuple[str, str, str]] = {
 }
 
 
+def history_value(field: str, value: str | None) -> str:
+    """A history entry's old/new value in words: statuses and link states in Thai."""
+    if not value:
+        return "-"
+    if field in ("status", "created"):
+        return status_label(value)
+    if field == "link":
+        return FOLLOWUP_STATES.get(value, "ยกเลิกแล้ว" if value == "removed" else value)
+    return value
+
+
 def kind_label(kind: str | None) -> str:
     return KIND_LABELS.get(kind or "", kind or "ข้อความ")
 
@@ -137,3 +148,4 @@ def install(env) -> None:  # type: ignore[no-untyped-def]
     env.globals["KIND_LABELS"] = KIND_LABELS
     env.globals["FOLLOWUP_STATES"] = FOLLOWUP_STATES
     env.globals["HISTORY_FIELDS"] = HISTORY_FIELDS
+    env.globals["history_value"] = history_value
