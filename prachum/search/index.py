@@ -30,9 +30,11 @@ from prachum.search.vectors import VectorStore, load_matrix, save_matrix
 from prachum.search.view import UnitView
 
 EMBED_BATCH = 32
-# filters keeping at most this many units are scored exactly (gathering them is cheap);
-# broader ones over-fetch from the HNSW index instead
-EXACT_MAX_UNITS = 20_000
+# Filtered queries are scored exactly against all unit vectors held in memory (one
+# 100k x 384 product is ~6 ms; Chroma's over-fetch of 450 neighbours cost ~57 ms and its
+# `where` 60-100 ms, bench/search.py). Past this many units (~3 GB of vectors) they
+# over-fetch from the HNSW index instead.
+EXACT_MAX_UNITS = 2_000_000
 EXPANSION_WEIGHT = 0.5
 FILTER_KINDS = (*KINDS, "passage")
 
@@ -282,9 +284,8 @@ class SearchIndex:
     ) -> list[list[tuple[int, float]]]:
         """Nearest units per query as (view position, cosine).
 
-        Chroma's ``where`` costs 60-100 ms at 100k units (bench/search.py), so filters never
-        go to Chroma: a filter that keeps many units over-fetches from the unfiltered HNSW and
-        the caller drops the rest; one that keeps few is scored exactly over those units."""
+        Unfiltered queries use Chroma's HNSW; filtered ones are scored exactly over the
+        allowed units (see EXACT_MAX_UNITS), and the caller keeps only allowed rows."""
         n = len(view)
         kept = n if allowed is None else int(allowed.sum())
         if allowed is None or kept > EXACT_MAX_UNITS:
@@ -293,7 +294,8 @@ class SearchIndex:
             return [[(view.row_of[uid], sim) for uid, sim in hits if uid in view.row_of] for hits in found]
         matrix = view.matrix(lambda: self._matrix(view))
         rows = np.flatnonzero(allowed)
-        scores = np.asarray(matrix[rows]) @ q_vectors.T
+        # for a large share of the units one full product beats gathering their rows
+        scores = (matrix @ q_vectors.T)[rows] if len(rows) * 8 > n else matrix[rows] @ q_vectors.T
         out = []
         for column in scores.T:
             k = min(depth, len(rows))
@@ -303,7 +305,7 @@ class SearchIndex:
         return out
 
     def _matrix(self, view: UnitView) -> np.ndarray:
-        """Unit vectors in view order: the saved .npy (memory-mapped) or rebuilt from the cache."""
+        """Unit vectors in view order: the saved .npy, or rebuilt from the embedding cache and saved."""
         folder, dim = self.index_dir / "matrix", self.embedder.dim
         matrix = load_matrix(folder, view.generation, len(view), dim)
         if matrix is None:

@@ -2,7 +2,8 @@
 
 Chroma's HNSW answers an unfiltered top-k in a few milliseconds at 100k units, but its
 ``where`` filters cost 60–100 ms there (bench/search.py). Filtered queries therefore do not
-go through Chroma: the index scores the allowed rows exactly with numpy instead.
+go through Chroma: the index scores the allowed rows exactly with numpy, against the matrix
+saved here by `save_matrix` (rebuilt from the embedding cache after each write).
 """
 
 from __future__ import annotations
@@ -92,12 +93,12 @@ class VectorStore:
 
 
 def load_matrix(folder: Path, generation: int, rows: int, dim: int) -> np.ndarray | None:
-    """The saved unit-vector matrix (memory-mapped) if it reflects ``generation``, else None."""
+    """The saved unit-vector matrix (read into memory) if it reflects ``generation``, else None."""
     try:
         state = json.loads((folder / "state.json").read_text())
         if state.get("generation") != generation or state.get("rows") != rows or state.get("dim") != dim:
             return None
-        return np.load(folder / "vectors.npy", mmap_mode="r")
+        return np.load(folder / "vectors.npy")
     except (OSError, ValueError):
         return None
 
