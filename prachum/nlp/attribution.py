@@ -13,6 +13,7 @@ import bisect
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from prachum.models import Span
 from prachum.nlp.cues import _alternation, _rows, load_cues
@@ -55,6 +56,9 @@ _THAI_RUN = re.compile(r"[ก-๙]+")
 _ADDRESSEE_LEAD = re.compile(r"\s*(?:ทุก\s?|แก่\s?|ไปยัง\s?)?")
 _PARTNER = re.compile(r"\s?(?:ร่วมกับ|และ|กับ)\s?")
 _ABBR = re.compile(r"(?<![ก-๙A-Za-z.])(?:[ก-ฮ][ก-๙]{0,4}\.){1,4}(?![ก-๙])")
+
+if TYPE_CHECKING:  # the colleague's gazetteer, imported lazily at run time
+    from prachum.nlp.gazetteer import Gazetteer
 
 
 @dataclass(frozen=True)
@@ -118,7 +122,7 @@ def _fallback_agencies(text: str) -> list[AgencyHit]:
     return hits
 
 
-def find_agency_hits(text: str, gazetteer: object | None = None) -> list[AgencyHit]:
+def find_agency_hits(text: str, gazetteer: Gazetteer | None = None) -> list[AgencyHit]:
     """Agency mentions in ``text``: the gazetteer's first, then fallback names that do not overlap them."""
     hits: list[AgencyHit] = []
     try:

@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from prachum.models import AgencyMention, Extraction, Item, Meeting, Span
 from prachum.nlp import dates
@@ -39,6 +40,9 @@ from prachum.nlp.segment import Block, segment
 MAX_CORE = 100  # items longer than this lose their trailing purpose/result clauses
 MIN_HEAD = 30  # … but never below this many characters
 SPEECH_WINDOW = 100  # a "X รายงานว่า" speaker must start the block
+
+if TYPE_CHECKING:  # the colleague's gazetteer, imported lazily at run time
+    from prachum.nlp.gazetteer import Gazetteer
 
 
 @dataclass(frozen=True)
@@ -337,7 +341,7 @@ def extract(
     *,
     doc_name: str = "",
     boilerplate: Sequence[Span] = (),
-    gazetteer: object | None = None,
+    gazetteer: Gazetteer | None = None,
 ) -> Extraction:
     """Meeting facts, items with exact spans, by/to, due and status, and agency mentions of ``text``."""
     norm = normalise(text)

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from prachum.models import Meeting, Participant, Span
 from prachum.nlp import dates
-from prachum.nlp.attribution import AgencyHit
+from prachum.nlp.attribution import AgencyHit, _hits_within, display_name
 from prachum.nlp.cues import _alternation, _rows, load_cues
 from prachum.nlp.segment import lines
 
@@ -166,7 +166,7 @@ def find_location(text: str) -> str | None:
     return None
 
 
-def _participant_line(line: str, role: str | None) -> Participant:
+def _participant_line(line: str, role: str | None, agency: str | None = None) -> Participant:
     p = _patterns()
     line = re.sub(r"^[0-9๐-๙]+\s?[.)]\s*", "", line).strip()
     line = re.sub(r"\s?\((?:ติดราชการ|ลาป่วย|ลากิจ|ไปราชการ)[^)]*\)$", "", line)
@@ -175,7 +175,7 @@ def _participant_line(line: str, role: str | None) -> Participant:
         role = role or r.group(1)
         line = line[: r.start()]
     name, position = _split_person(line)
-    return Participant(name=name, position=position or None, agency=None, role=role)
+    return Participant(name=name, position=position or None, agency=agency, role=role)
 
 
 def find_participants(text: str, hits: list[AgencyHit]) -> tuple[Participant, ...]:
@@ -189,7 +189,10 @@ def find_participants(text: str, hits: list[AgencyHit]) -> tuple[Participant, ..
             section = head
             continue
         if section and re.match(r"^[0-9๐-๙]+\s?[.)]", line):
-            out.append(_participant_line(line, role_of_section[section]))
+            # the body the member comes from: the first organisation named on the line
+            orgs = [h for h in _hits_within(hits, span[0], span[1]) if h.kind != "position"]
+            agency = display_name(orgs[0]) if orgs else None
+            out.append(_participant_line(line, role_of_section[section], agency))
         else:
             section = None
     delegate = re.compile(r"มอบหมายให้\s?(?P<who>.+?)\s?เป็นผู้แทน\s?(?P<agency>\S+)")
