@@ -115,3 +115,41 @@ def test_dot_dot_and_thai_path_names(runner: CliRunner, tmp_path: Path) -> None:
     (tmp_path / "รายงาน การประชุม.txt").write_text(GOOD, encoding="utf-8")
     result = runner.invoke(app, ["ingest", str(path)])
     assert result.exit_code == 0, result.output
+
+
+def _store_snapshot(data_dir: Path) -> tuple:  # type: ignore[type-arg]
+    """Documents with their items, and register records with their versions and history size."""
+    from prachum.config import Settings
+    from prachum.services import Services
+
+    services = Services(Settings.from_env(data_dir).with_(embedder="hashing"))
+    docs = {
+        doc_id: [(i.id, i.span, i.text) for i in services.store.get_minutes(doc_id).items]
+        for doc_id in services.store.doc_ids()
+    }
+    recs = sorted((r["id"], r["version"], r["status"]) for r in services.register.list())
+    indexed = services.index.indexed_doc_ids()
+    services.store.engine.dispose()
+    return docs, recs, indexed
+
+
+def test_bad_files_leave_what_is_stored_untouched(runner: CliRunner, data_dir: Path, tmp_path: Path) -> None:
+    """A bad batch after a good one changes nothing; a stored file that later turns bad (same
+    path, now corrupt or empty) keeps its stored version instead of losing it."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    kept = folder / "minutes.txt"
+    kept.write_text(GOOD + "- ควรสำรวจแหล่งน้ำสาธารณะ\n", encoding="utf-8")
+    assert runner.invoke(app, ["ingest", str(kept)]).exit_code == 0
+    before = _store_snapshot(data_dir)
+    assert before[0] and before[1], "the good file gave no items or records to protect"
+    bad = _write_bad_files(tmp_path)
+    result = runner.invoke(app, ["ingest", *map(str, bad)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert _store_snapshot(data_dir) == before
+    for damaged in (b"", b"\x00\x01\x02\x03" * 500, b"\xff\xfe" + b"\x00\xd8" * 3):
+        kept.write_bytes(damaged)
+        result = runner.invoke(app, ["ingest", str(kept)])
+        assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+        assert str(kept) in result.output
+        assert _store_snapshot(data_dir) == before
