@@ -2,7 +2,9 @@
 
 Each line: {"text", "lang", "probe": goal the sentence was written for (0 = explicit/general
 references), "goals": relevant goals, "acceptable": goals that are not wrong, "kind":
-positive | hard_negative | explicit}. Hard negatives mention a keyword incidentally.
+positive | hard_negative | explicit, "split": absent = "tuning" (seen while calibrating the
+lexicon and TaggerParams) or "heldout" (written afterwards, never tuned on)}. Hard negatives
+mention a keyword incidentally.
 
 Printed, for each system (keyword baseline, lexicon only, lexicon + embedder):
 - per goal: accuracy of the relevant/not-relevant decision for the probe goal on its sentences;
@@ -114,13 +116,17 @@ def main(argv: list[str]) -> int:
         system = TaggerSystem(embedder)
         system.tagger.target_vectors()  # load once, outside the timing
         systems[f"lexicon + {embedder.name}"] = system
-    results = {}
+    results, by_split = {}, {}
+    splits = sorted({r.get("split", "tuning") for r in rows})
     for name, system in systems.items():
         start = time.perf_counter()
         predicted = system.tag_many(texts)
         elapsed = time.perf_counter() - start
         results[name] = score(rows, predicted)
         results[name]["rate"] = len(texts) / elapsed if elapsed else float("inf")
+        for split in splits:
+            chosen = [i for i, r in enumerate(rows) if r.get("split", "tuning") == split]
+            by_split[name, split] = score([rows[i] for i in chosen], [predicted[i] for i in chosen])
     n_th = sum(r["lang"] == "th" for r in rows)
     kinds = defaultdict(int)
     for r in rows:
@@ -137,6 +143,15 @@ def main(argv: list[str]) -> int:
             "rate": "texts per second",
         }.get(key, key)
         print(f"{label:>32s}: " + "  ".join(f"{n}={results[n][key]:.3f}" for n in names))
+    for split in splits:
+        count = sum(r.get("split", "tuning") == split for r in rows)
+        print(
+            f"split {split} ({count} sentences): "
+            + "  ".join(
+                f"{n}: accuracy={by_split[n, split]['accuracy']:.3f} F1={by_split[n, split]['f1']:.3f}"
+                for n in names
+            )
+        )
     base = results["keyword baseline"]
     for name in names[1:]:
         print(

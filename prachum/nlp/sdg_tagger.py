@@ -1,14 +1,20 @@
 """SDG tagger: explicit references + lexicon evidence + embedding similarity to the 169 targets.
 
-Scoring, per text and goal:
-- lexical score ``L``: noisy-OR of the weights of the distinct evidence strings found for the goal
-  (explicit references weigh 1.0; a strong term 0.8-1.0; a weak term, which needs company, <= 0.5);
-- with an embedder, ``E``: how far the goal's best target description (English or Thai) stands out
-  from the other goals for this text, as a z-score over the 17 goals.
-A goal is tagged when ``L`` is high enough and the text's meaning does not contradict it (an
-incidental word in a text about something else scores low on ``E`` and is dropped unless the
-evidence is explicit), or when a weaker lexical hint is confirmed by a clearly high ``E``.
-Embeddings alone never tag a goal: every tag carries the words that triggered it.
+Scoring, per text and goal (parameters in `TaggerParams`, calibrated with bench/sdg.py):
+- explicit references (SDG 5, ตัวชี้วัดที่ 5.5.2) tag their goal, score 1.0;
+- otherwise the lexical score ``L`` is the noisy-OR of the weights of the distinct evidence strings
+  for the goal. A lone weak word (< ``min_single``) never tags; a goal with only weak words in a
+  text that strongly names another goal is that goal's setting (``setting_penalty``);
+- with an embedder, the text is compared with the target descriptions (English and Thai) and with
+  sentences of meeting procedure (corpus/sdg/procedural.txt, the "no SDG content" class). A text
+  closer to procedure than to any target (venue, attendance, documents) loses score, so an
+  incidental word is dropped; a goal that stands out among the 17 gains a little (z-score);
+- the goal is tagged when the score reaches ``threshold``. Embeddings alone never tag a goal:
+  every tag carries the words that triggered it. Targets are ranked by evidence naming them and
+  by similarity to their descriptions.
+Documents (`tag_minutes`): every item and every other passage is tagged on its own; the
+document's goals are the union, so a single substantive recommendation counts but an office's
+name in the attendance list does not.
 """
 
 from __future__ import annotations
