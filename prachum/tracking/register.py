@@ -39,21 +39,6 @@ class Register(DocumentSync, LinkBook):
     def __init__(self, store: Store, embedder: Embedder) -> None:
         self.store = store
         self.embedder = embedder
-        self._add_missing_columns()
-
-    def _add_missing_columns(self) -> None:
-        """Data dirs created before a register column existed get it added (SQLite's
-        create_all never alters an existing table)."""
-        present = {c["name"] for c in sa.inspect(self.store.engine).get_columns("recs")}
-        missing = [c for c in recs.columns if c.name not in present]
-        if not missing:
-            return
-        with self.store.begin() as conn:
-            for column in missing:
-                kind = column.type.compile(dialect=conn.dialect)
-                default = getattr(column.server_default, "arg", None)
-                clause = f" NOT NULL DEFAULT '{default}'" if isinstance(default, str) else ""
-                conn.execute(sa.text(f'ALTER TABLE recs ADD COLUMN "{column.name}" {kind}{clause}'))
 
     # -- reading -------------------------------------------------------------------------
     def list(
