@@ -74,7 +74,10 @@ def register_status_lookup(services: Services) -> StatusLookup | None:
     except ImportError:
         return None
     lookup = getattr(register, "status_of", None)
-    return lookup if callable(lookup) or isinstance(lookup, Mapping) else None
+    if callable(lookup) or isinstance(lookup, Mapping):
+        return lookup
+    by_items = getattr(register, "status_of_items", None)  # the register's item id → status table
+    return by_items() if callable(by_items) else None
 
 
 def search_payloads(
