@@ -162,8 +162,10 @@
           if (result && result.status !== "failed") {
             var link = document.createElement("a");
             link.href = "/documents/" + encodeURIComponent(result.doc_id);
-            link.textContent = ({ ok: "นำเข้าแล้ว", replaced: "แทนที่ฉบับเดิมแล้ว", unchanged: "มีอยู่แล้ว" }[result.status] || result.status) +
-              " · " + result.message + " →";
+            var done = { ok: "นำเข้าแล้ว", replaced: "แทนที่ฉบับเดิมแล้ว", unchanged: "มีในระบบอยู่แล้ว" }[result.status] || result.status;
+            var found = result.status === "unchanged" ? "" : " · พบ " + result.items + " รายการ";
+            link.textContent = done + found + (result.meeting_date ? " · ประชุม " + result.meeting_date : "") + " →";
+            link.title = result.message;
             finish(view, true, link);
           } else {
             var why = (result && result.message) || errorText(xhr.status, body);
