@@ -5,6 +5,7 @@ ingest processes writing the same data dir at once store every document exactly 
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -234,3 +235,43 @@ def test_two_ingest_processes_and_the_server_at_once(tmp_path: Path) -> None:
         assert record["status"] == "in_progress"
         assert [e["to"] for e in record["history"] if e["field"] == "status"].count("in_progress") == 1
     assert accepted
+
+
+def test_backup_while_an_ingest_writes_restores_a_consistent_store(tmp_path: Path) -> None:
+    """`prachum backup` during a batch (SQLite online backup + index copy under the index lock),
+    then `prachum restore`: the restored store is consistent and holds what the backup counted."""
+    data_dir = tmp_path / "data"
+    docs = _make_docs(tmp_path / "in", 10)
+    process = subprocess.Popen(
+        _ingest_cmd(*docs), env=_env(data_dir), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
+    assert process.stdout is not None
+    for _ in range(2):
+        assert process.stdout.readline().startswith("ok")
+    backup_dir = tmp_path / "backup ชุดที่ 1"
+    taken = subprocess.run(
+        [sys.executable, "-m", "prachum.cli", "backup", str(backup_dir)],
+        env=_env(data_dir),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert taken.returncode == 0, taken.stderr
+    process.communicate(timeout=300)
+    assert process.returncode == 0
+    counted = json.loads((backup_dir / "backup.json").read_text(encoding="utf-8"))["documents"]
+    assert 2 <= counted <= len(docs)
+    restored = subprocess.run(
+        [sys.executable, "-m", "prachum.cli", "restore", str(backup_dir)],
+        env=_env(data_dir),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert restored.returncode == 0 and "Traceback" not in restored.stderr, restored.stderr
+    indexed, stored = _check_indexed_flag_is_true(data_dir)
+    assert stored == counted and indexed <= stored
+    assert _check_consistent(data_dir) == counted
+    # the data replaced by the restore is kept beside it: a mistaken restore loses nothing
+    kept = [p for p in tmp_path.iterdir() if p.name.startswith("data.before-restore-")]
+    assert len(kept) == 1 and (kept[0] / "prachum.sqlite3").exists()
