@@ -16,6 +16,7 @@ Example counts are kept modest (see ``EXAMPLES``) so the whole file stays fast; 
 from __future__ import annotations
 
 import datetime
+import os
 import re
 
 from hypothesis import HealthCheck, given, settings
@@ -33,7 +34,8 @@ from prachum.nlp.dates import (
 )
 from prachum.nlp.extract import extract, item_id
 
-EXAMPLES = 80
+# PRACHUM_PROPERTY_EXAMPLES=2000 runs a longer campaign by hand or in a nightly job.
+EXAMPLES = int(os.environ.get("PRACHUM_PROPERTY_EXAMPLES", "80"))
 FAST = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 
