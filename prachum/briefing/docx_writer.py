@@ -37,7 +37,7 @@ TEXT_WIDTH_CM = 16.0  # A4 21 cm minus the 3 cm and 2 cm margins
 def render_docx(brief: Brief, *, thai_digits: bool = False) -> bytes:
     f = ThaiFormat(thai_digits)
     doc = _new_document(thai_digits=thai_digits)
-    doc.core_properties.title = brief.subject
+    doc.core_properties.title = brief.subject[:255]  # the OOXML core property holds 255 characters at most
     doc.core_properties.author = "prachum"
     doc.core_properties.language = "th-TH"
 
