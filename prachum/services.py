@@ -48,7 +48,7 @@ class Services:
         from prachum.nlp.sdg import SdgTagger
 
         # target-description vectors are computed once per data dir, then read from the cache
-        return SdgTagger(self.embedder, cache_dir=self.settings.data_dir / "cache")
+        return SdgTagger(self.embedder, cache_dir=self.settings.data_dir / "cache", gazetteer=self.gazetteer)
 
     @cached_property
     def index(self) -> SearchIndex:
