@@ -13,16 +13,9 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from prachum.errors import ReadError, TooLarge
-from prachum.ingest.image import read_image
+from prachum.ingest.image import estimate_skew, ink_share, otsu_threshold, prepare_image, read_image, to_gray
 from prachum.ingest.limits import Limits
-from prachum.ingest.ocr import (
-    char_error_rate,
-    estimate_skew,
-    ink_share,
-    otsu_threshold,
-    prepare_image,
-    to_gray,
-)
+from prachum.ingest.ocr import char_error_rate
 
 SARABUN = Path(fontpkg_sarabun.ROOT) / "files" / "Sarabun-Regular.ttf"
 LINES = [

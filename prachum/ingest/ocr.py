@@ -68,89 +68,6 @@ def check_ocr_available(lang: str = OCR_LANG) -> None:
         raise ReadError(f"tesseract ไม่มีข้อมูลภาษา {', '.join(missing)} สำหรับ OCR (ติดตั้ง tesseract-ocr-tha)")
 
 
-# --- image preparation -------------------------------------------------------------------
-
-
-def otsu_threshold(gray: Image.Image) -> int:
-    """Otsu's threshold of an 8-bit grayscale image (the level that best splits ink from paper)."""
-    import numpy as np
-
-    hist = np.asarray(gray.histogram()[:256], dtype=np.float64)
-    total = hist.sum()
-    if total == 0:
-        return 128
-    levels = np.arange(256)
-    weight_bg = np.cumsum(hist)
-    weight_fg = total - weight_bg
-    mean_cum = np.cumsum(hist * levels)
-    mean_bg = mean_cum / np.maximum(weight_bg, 1)
-    mean_fg = (mean_cum[-1] - mean_cum) / np.maximum(weight_fg, 1)
-    between = weight_bg * weight_fg * (mean_bg - mean_fg) ** 2
-    return int(np.argmax(between))
-
-
-def estimate_skew(gray: Image.Image, max_angle: float = 5.0) -> float:
-    """The rotation (degrees, counter-clockwise) that makes text lines horizontal.
-
-    Projection profiles: on a downscaled ink mask, the angle whose row sums vary the most is
-    the one where lines of text line up with pixel rows. Coarse 1° search, then 0.1°.
-    """
-    import numpy as np
-    from PIL import Image
-
-    scale = 800 / max(gray.size)
-    small = gray.resize((max(1, int(gray.width * scale)), max(1, int(gray.height * scale))), Image.BILINEAR)
-    threshold = otsu_threshold(small)
-    ink = small.point(lambda v: 255 if v < threshold else 0)
-
-    def score(angle: float) -> float:
-        rows = np.asarray(ink.rotate(angle, resample=Image.NEAREST, fillcolor=0), dtype=np.float64).sum(
-            axis=1
-        )
-        return float(np.var(np.diff(rows)))
-
-    best = max(range(-round(max_angle), round(max_angle) + 1), key=score)
-    fine = max((best + a / 10 for a in range(-6, 7)), key=score)
-    # Tesseract copes with a few tenths of a degree; rotating costs time and blurs strokes
-    return round(fine, 2) if abs(fine) >= 0.3 else 0.0
-
-
-def to_gray(image: Image.Image) -> Image.Image:
-    """8-bit grayscale; transparent areas become paper white (not black, as plain convert does)."""
-    from PIL import Image
-
-    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
-        rgba = image.convert("RGBA")
-        paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        return Image.alpha_composite(paper, rgba).convert("L")
-    return image.convert("L")
-
-
-def prepare_image(image: Image.Image) -> tuple[Image.Image, float]:
-    """Grayscale, upscale small photos, deskew and binarise a page image for Tesseract."""
-    from PIL import Image, ImageOps
-
-    gray = to_gray(ImageOps.exif_transpose(image))
-    if max(gray.size) < 1800:  # a phone snapshot or a low-dpi scan: Thai marks need pixels
-        factor = 2
-        gray = gray.resize((gray.width * factor, gray.height * factor), Image.LANCZOS)
-    angle = estimate_skew(gray)
-    if angle:
-        gray = gray.rotate(angle, resample=Image.BICUBIC, expand=True, fillcolor=255)
-    threshold = otsu_threshold(gray)
-    return gray.point(lambda v: 255 if v > threshold else 0), angle
-
-
-def ink_share(image: Image.Image) -> float:
-    """Share of dark pixels on a small copy of the page: 0 for a blank page."""
-    import numpy as np
-
-    small = to_gray(image)
-    small.thumbnail((400, 400))
-    pixels = np.asarray(small)
-    return float((pixels < 128).mean()) if pixels.size else 0.0
-
-
 # --- running Tesseract -------------------------------------------------------------------
 
 
@@ -387,6 +304,8 @@ def ocr_image(image: Image.Image, *, lang: str = OCR_LANG, psm: int = 4, dpi: in
     page is read again as one uniform block (``--psm 6``) and the pass with more confidently
     read characters wins.
     """
+    from prachum.ingest.image import prepare_image  # image.py imports this module
+
     check_ocr_available(lang)
     prepared, angle = prepare_image(image)
     page, lost, score = _read_page(prepared, lang=lang, psm=psm, dpi=dpi)

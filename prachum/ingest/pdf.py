@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from prachum.errors import ReadError, TooLarge
 from prachum.ingest.limits import Limits
-from prachum.ingest.ocr import LOW_CONFIDENCE, OCR_DPI, OcrPage, check_ocr_available, ink_share, ocr_many
+from prachum.ingest.ocr import LOW_CONFIDENCE, OCR_DPI, OcrPage, check_ocr_available, ocr_many
 from prachum.ingest.pdf_repair import check_text_layer, repair_thai_text
 from prachum.models import Document, Page
 
@@ -138,6 +138,8 @@ def _analyse_pages(
     pdf: Any, count: int, results: list[PageResult], *, ocr_allowed: bool, ocr_ready: bool
 ) -> Iterator[Image.Image | None]:
     """Read each page's text layer; yield the rendered page where OCR must read it instead."""
+    from prachum.ingest.image import ink_share  # image.py imports this module
+
     for index in range(count):
         page = pdf[index]
         try:
