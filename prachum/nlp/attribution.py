@@ -227,7 +227,7 @@ def clean_speaker(text: str, span: Span, hits: list[AgencyHit]) -> str | None:
     if not raw or len(raw) > 160:
         return None
     inside = _hits_within(hits, start, end)
-    rep = re.match(r"ผู้แทน(?:จาก)?\s?", raw)
+    rep = re.match(r"(?:ผู้แทน(?:จาก)?|ที่ประชุม)\s?", raw)  # "ผู้แทน มท.", "ที่ประชุม กพย.": the body
     if inside and (rep or inside[0].span[0] - start <= 2):
         return display_name(inside[0])
     from prachum.nlp.meeting import persons_in

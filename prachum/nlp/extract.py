@@ -157,15 +157,22 @@ class Candidate:
 
 
 @lru_cache(maxsize=1)
-def _not_item_pattern() -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{row[1]})" for row in _rows("not_items.tsv")))
+def _not_item_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    rows = _rows("not_items.tsv")
+    attendance = "|".join(f"(?:{r[1]})" for r in rows if r[0] == "attendance") or "(?!)"
+    others = "|".join(f"(?:{r[1]})" for r in rows if r[0] != "attendance") or "(?!)"
+    return re.compile(attendance), re.compile(others)
 
 
-def _not_item(words: str) -> bool:
-    """Attendance lines and agenda proposals look like items but are not (not_items.tsv)."""
-    return bool(_not_item_pattern().search(words))
+def _not_item(words: str, upto: int | None = None) -> bool:
+    """Attendance lines, delegations and agenda proposals look like items but are not
+    (not_items.tsv). Attendance only counts before the item's cue ("… ขอให้ทุกหน่วยงาน …
+    และเชิญหน่วยงานเข้าร่วมประชุม" is still a request)."""
+    attendance, others = _not_item_patterns()
+    return bool(others.search(words) or attendance.search(words, 0, len(words) if upto is None else upto))
 
 
+_DECISION = re.compile(r"\s?(?:ได้|จึง|ยัง|ก็)?(?:มีมติ|เห็นชอบ|รับทราบ|อนุมัติ|เห็นควร)")
 REPORTED = ("done", "in_progress", "not_started")
 _CONNECTORS = None
 
@@ -197,6 +204,11 @@ def classify(
     status = _status(cues, words)
     directive = cues.directive_start.match(words)
     kind = next((c.kind for c in cues.kinds if not c.anywhere and c.pattern.match(words)), None)
+    if kind == "resolution" and speaker is None:  # "ที่ประชุม กพย. เห็นชอบ…", "คณะรัฐมนตรีมีมติ…"
+        decided = _DECISION.search(words, 0, 40)
+        lead = re.match(r"มติ\s?", words)  # "มติที่ประชุม รับทราบ": the meeting decided
+        if decided and decided.start() > (lead.end() if lead else 0):
+            speaker = clean_speaker(t, (start + (lead.end() if lead else 0), start + decided.start()), hits)
     if kind and _not_item(words) and kind != "resolution":
         return None
     if kind is None and entry and hint and hint.kind and (not hint.report or status is not None):
@@ -211,11 +223,18 @@ def classify(
                 words = t[start:end]
                 directive = cues.directive_start.match(words)
                 break
-    if kind is None and _not_item(words):
-        return None
+    if kind is None:
+        first_cue = min(
+            (m.start() for c in cues.kinds if c.anywhere and (m := c.pattern.search(words))), default=None
+        )
+        if _not_item(words, first_cue):
+            return None
+    informing = bool(verb) and "แจ้ง" in t[verb.start() : verb.end()]  # "ประธานแจ้งว่า …": for information
     if kind is None:
         for cue in cues.kinds:
             m = cue.pattern.search(words) if cue.anywhere else None
+            if m and informing and cue.kind == "recommendation":
+                return None  # a request buried in an announcement is not minuted as advice
             if m:
                 kind = cue.kind
                 prefix = words[: m.start()]
@@ -255,7 +274,8 @@ def _items(t: str, blocks: list[Block], hits: list[AgencyHit], meeting: Meeting,
     top_style: tuple[str, str] | None = None
     parent: Candidate | None = None
     section: str | None = None
-    reporter: str | None = None  # the agency whose report the advice that follows answers
+    reporter: str | None = None
+    prev_para = -1  # the agency whose report the advice that follows answers
     out: list[tuple[Candidate, tuple[str, ...], str | None, str | None, str | None]] = []
     for index, block in enumerate(blocks):
         if block.kind == "agenda":
@@ -307,6 +327,10 @@ def _items(t: str, blocks: list[Block], hits: list[AgencyHit], meeting: Meeting,
                 and cand.full[0] - prev[0].full[1] <= 12
             ):
                 by = prev[2]
+        if by is None and cand.kind == "action" and cand.directive and out:
+            prev = out[-1]  # "ที่ประชุม กพย. เห็นชอบ … รวมทั้งมอบ สศช. …": the deciding body assigns
+            if prev[0].kind == "resolution" and prev[2] and prev_para == block.para:
+                by = prev[2]
         if cand.kind == "action" and by and not cand.directive:
             reporter = by
         to = tuple(addressees(t, cand.full, hits))
@@ -318,6 +342,7 @@ def _items(t: str, blocks: list[Block], hits: list[AgencyHit], meeting: Meeting,
         if cand.kind == "action":
             status = "planned" if cand.directive else _status(cues, t[cand.span[0] : cand.full[1]])
         out.append((cand, to, by, due, status, section))
+        prev_para = block.para
     return out
 
 
