@@ -3,6 +3,7 @@ which proves prachum never reaches out at run time, and with its own temp data d
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 from pathlib import Path
 
@@ -80,3 +81,22 @@ def shared_dir() -> Path:
     if not SHARED.exists():
         pytest.skip("../shared is not present beside the repository")
     return SHARED
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite golden output files from the current code instead of comparing (review the diff!)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("--update-golden"):
+        os.environ["PRACHUM_UPDATE_GOLDEN"] = "1"  # golden tests read this (also settable by hand)
+
+
+@pytest.fixture
+def update_golden() -> bool:
+    return os.environ.get("PRACHUM_UPDATE_GOLDEN") == "1"

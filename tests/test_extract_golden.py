@@ -3,7 +3,7 @@ quality check against the samples' hand annotations (corpus/samples/expected/).
 
 Regenerate the golden files after an intended change with either
     PRACHUM_UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_extract_golden.py
-    .venv/bin/python -m pytest -p tests.conftest_golden --update-golden tests/test_extract_golden.py
+    .venv/bin/pytest --update-golden tests/test_extract_golden.py
 and review the diff before committing it.
 """
 
@@ -17,8 +17,6 @@ import pytest
 
 from prachum.nlp.extract import extract
 from prachum.resources import corpus_path
-
-pytest_plugins = ["conftest_golden"]
 
 HERE = Path(__file__).parent
 GOLDEN = HERE / "fixtures" / "extract" / "golden"
