@@ -222,7 +222,8 @@ def test_upload_names_cannot_escape_the_data_dir(stored: Path, tmp_path: Path, n
     row = response.json()["data"][0]
     assert "/" not in row["file"] and "\\" not in row["file"] and not row["file"].startswith(".")
     stored_doc = client.get(f"/api/documents/{row['doc_id']}").json()
-    shown = stored_doc.get("file_name") or stored_doc.get("doc") or ""
+    shown = stored_doc["doc"]
+    assert shown == row["file"] and shown.endswith(".txt")
     assert "/" not in shown and "\\" not in shown and ".." not in shown.replace("....", "")
     outside_after = sorted(p for p in tmp_path.rglob("*") if data_dir not in p.parents and p != data_dir)
     assert outside_after == outside_before
