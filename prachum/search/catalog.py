@@ -38,6 +38,7 @@ CREATE TABLE IF NOT EXISTS units (
 );
 CREATE INDEX IF NOT EXISTS units_doc ON units (doc_id);
 CREATE TABLE IF NOT EXISTS vectors (hash TEXT PRIMARY KEY, vector BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS words (word TEXT PRIMARY KEY, vector BLOB NOT NULL);
 """
 UNIT_COLUMNS = 'row, uid, doc_id, doc, start, "end", kind, item_id, meeting_date, body, agencies, sdg, status, text, hash'
 # what the in-memory view needs for every unit (no text: hits fetch theirs by row)
@@ -110,6 +111,7 @@ class Catalog:
         with self._transaction():
             self._db.execute("DELETE FROM units")
             self._db.execute("DELETE FROM vectors")
+            self._db.execute("DELETE FROM words")
             self._db.execute("DELETE FROM meta WHERE key != 'generation'")
             self._bump()
 
@@ -167,6 +169,34 @@ class Catalog:
         """Forget cached vectors no unit uses any more."""
         with self._transaction():
             self._db.execute("DELETE FROM vectors WHERE hash NOT IN (SELECT hash FROM units)")
+
+    # -- word vectors (English → Thai query translation) -------------------------------------
+    def unknown_words(self, words: Sequence[str]) -> list[str]:
+        known: set[str] = set()
+        for i in range(0, len(words), 500):
+            chunk = list(words[i : i + 500])
+            marks = ",".join("?" * len(chunk))
+            known.update(
+                r[0] for r in self._db.execute(f"SELECT word FROM words WHERE word IN ({marks})", chunk)
+            )
+        return [w for w in words if w not in known]
+
+    def add_words(self, words: Sequence[str], vectors: np.ndarray) -> None:
+        with self._transaction():
+            self._db.executemany(
+                "INSERT OR REPLACE INTO words (word, vector) VALUES (?, ?)",
+                [(w, np.asarray(v, dtype=np.float32).tobytes()) for w, v in zip(words, vectors, strict=True)],
+            )
+
+    def word_vectors(self, dim: int) -> tuple[list[str], np.ndarray]:
+        rows = [(w, b) for w, b in self._db.execute("SELECT word, vector FROM words") if len(b) == 4 * dim]
+        if not rows:
+            return [], np.zeros((0, dim), dtype=np.float32)
+        matrix = np.frombuffer(b"".join(b for _, b in rows), dtype=np.float32).reshape(len(rows), dim)
+        return [w for w, _ in rows], matrix
+
+    def word_count(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM words").fetchone()[0])
 
     # -- helpers ------------------------------------------------------------------------------
     def _bump(self) -> None:

@@ -25,6 +25,13 @@ from prachum.search.catalog import Catalog
 from prachum.search.hybrid import FusionParams, fuse, overlaps_too_much, rank_lists, snippet_html
 from prachum.search.query import expand_query
 from prachum.search.tokens import has_thai, mark_spans, search_tokens
+from prachum.search.translate import (
+    WORD_BATCH,
+    WORDS_PER_DOCUMENT,
+    WordTranslator,
+    item_words,
+    translation_enabled,
+)
 from prachum.search.units import build_units
 from prachum.search.vectors import VectorStore, load_matrix, save_matrix
 from prachum.search.view import UnitView
@@ -130,6 +137,7 @@ class SearchIndex:
         self._view: UnitView | None = None
         self._bm25: Bm25Matrix | None = None
         self._own_generation = -1  # the generation this instance's last write produced
+        self._translator: tuple[int, WordTranslator] | None = None  # (word count, translator)
 
     # -- locking ------------------------------------------------------------------------------
     @contextmanager
@@ -175,8 +183,18 @@ class SearchIndex:
             self.vectors.delete(old)
             self.catalog.replace_units(minutes.id, units, tokens)
             self.vectors.add([u.uid for u in units], vectors, [u.doc_id for u in units])
+            self._embed_words([t for u, t in zip(units, tokens, strict=True) if u.kind is not None])
             self._own_generation = self.catalog.generation()
         return len(units)
+
+    def _embed_words(self, item_tokens: list[list[str]]) -> None:
+        """Embed the items' new Thai words for English-query translation (bounded per document)."""
+        if not translation_enabled(self.embedder):
+            return
+        new = self.catalog.unknown_words(item_words(item_tokens))[:WORDS_PER_DOCUMENT]
+        for i in range(0, len(new), WORD_BATCH):
+            batch = new[i : i + WORD_BATCH]
+            self.catalog.add_words(batch, self.embedder.embed_queries(batch))
 
     def remove_document(self, doc_id: str) -> None:
         with self.write_lock():
@@ -258,13 +276,14 @@ class SearchIndex:
         depth = max(self.fusion.candidates, limit * 3)
         q_vectors = self.embedder.embed_queries([q or " " for q in queries])
         dense_lists = self._dense(q_vectors, min(depth, len(view)), view, allowed)
+        translations = self._word_translator().translate(self.embedder, queries)
         results = []
-        for query, dense in zip(queries, dense_lists, strict=True):
+        for query, dense, translated in zip(queries, dense_lists, translations, strict=True):
             if not query:
                 results.append([])
                 continue
             words = search_tokens(query)
-            expansions = expand_query(query)
+            expansions = expand_query(query) + ([" ".join(translated)] if translated else [])
             # other names of a mentioned agency are alternatives, not extra topics: they add
             # a damped score of their own instead of joining (and diluting) the query
             extra = list(
@@ -278,6 +297,15 @@ class SearchIndex:
             fused = fuse(lexical, dense, self.fusion, latin_query=latin)
             results.append(self._hits(view, fused, words + extra, limit))
         return results
+
+    def _word_translator(self) -> WordTranslator:
+        if not translation_enabled(self.embedder):
+            return WordTranslator([], np.zeros((0, self.embedder.dim), dtype=np.float32))
+        count = self.catalog.word_count()
+        if self._translator is None or self._translator[0] != count:
+            words, matrix = self.catalog.word_vectors(self.embedder.dim)
+            self._translator = (count, WordTranslator(words, matrix))
+        return self._translator[1]
 
     def _dense(
         self, q_vectors: np.ndarray, depth: int, view: UnitView, allowed: np.ndarray | None
