@@ -8,6 +8,8 @@ PRACHUM := $(VENV)/bin/prachum
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export PRACHUM_DATA_DIR ?= $(CURDIR)/data
+# the demo minutes (the PDF's source text is left out: it would be the same meeting twice)
+DEMO_FILES := $(filter-out %.source.txt,$(wildcard corpus/samples/*.txt corpus/samples/*.docx corpus/samples/*.pdf))
 
 .PHONY: run test install system-deps demo lint bench clean
 
@@ -26,7 +28,7 @@ system-deps:
 	bash scripts/system-deps.sh
 
 demo: install system-deps
-	$(PRACHUM) ingest corpus/samples
+	$(PRACHUM) ingest $(DEMO_FILES)
 
 run: demo
 	$(PRACHUM) serve --host $(HOST) --port $(PORT)
