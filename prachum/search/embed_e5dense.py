@@ -172,18 +172,19 @@ class DenseE5Embedder:
                 return arr if shape is None else arr.reshape(shape)
 
             H, FF = w.H, w.FF
-            # stored [out, in]; kept transposed [in, out] so activations multiply on the left
-            qkv = np.concatenate([t("q.w", (H, H)), t("k.w", (H, H)), t("v.w", (H, H))]).T
+            # kept as stored, [out, in]: torch's F.linear takes that layout and shares the
+            # memory; numpy multiplies by the transposed view (BLAS reads it as is)
+            qkv = np.concatenate([t("q.w", (H, H)), t("k.w", (H, H)), t("v.w", (H, H))])
             self._layers.append(
                 (
-                    np.ascontiguousarray(qkv),
+                    qkv,
                     np.concatenate([t("q.b"), t("k.b"), t("v.b")]),
-                    np.ascontiguousarray(t("ao.w", (H, H)).T),
+                    t("ao.w", (H, H)),
                     t("ao.b"),
                     (t("aln.w"), t("aln.b")),
-                    np.ascontiguousarray(t("fi.w", (FF, H)).T),
+                    t("fi.w", (FF, H)),
                     t("fi.b"),
-                    np.ascontiguousarray(t("fo.w", (H, FF)).T),
+                    t("fo.w", (H, FF)),
                     t("fo.b"),
                     (t("oln.w"), t("oln.b")),
                 )
@@ -236,7 +237,7 @@ class DenseE5Embedder:
         mask = ((valid - 1.0) * 1e9)[:, None, None, :]  # padded keys get no attention
         scale = np.float32(1.0 / np.sqrt(hd))
         for qkv_w, qkv_b, ao_w, ao_b, aln, fi_w, fi_b, fo_w, fo_b, oln in self._layers:
-            qkv = (x @ qkv_w + qkv_b).reshape(B, L, 3, NH, hd)
+            qkv = (x @ qkv_w.T + qkv_b).reshape(B, L, 3, NH, hd)
             # einsum over these strided views runs as BLAS batches; `@` on a transposed
             # stacked view falls back to numpy's slow loop (measured 60x slower)
             scores = np.einsum("blhd,bmhd->bhlm", qkv[:, :, 0] * scale, qkv[:, :, 1], optimize=True)
@@ -247,8 +248,8 @@ class DenseE5Embedder:
             np.exp(scores, out=scores)
             scores /= scores.sum(axis=-1, keepdims=True)
             ctx = np.einsum("bhlm,bmhd->blhd", scores, qkv[:, :, 2], optimize=True).reshape(B * L, H)
-            x = _layer_norm(x + (ctx @ ao_w + ao_b), *aln, eps)
-            x = _layer_norm(x + (_gelu(x @ fi_w + fi_b) @ fo_w + fo_b), *oln, eps)
+            x = _layer_norm(x + (ctx @ ao_w.T + ao_b), *aln, eps)
+            x = _layer_norm(x + (_gelu(x @ fi_w.T + fi_b) @ fo_w.T + fo_b), *oln, eps)
         x = x.reshape(B, L, H) * valid[:, :, None]
         return x.sum(axis=1) / valid.sum(axis=1, keepdims=True)
 
@@ -288,8 +289,8 @@ class DenseE5Embedder:
         if self._torch_weights is None:
             import torch
 
-            def tt(a: np.ndarray) -> torch.Tensor:  # F.linear wants [out, in]
-                return torch.from_numpy(np.ascontiguousarray(a.T) if a.ndim == 2 else a)
+            def tt(a: np.ndarray) -> torch.Tensor:  # shares the numpy memory, no copy
+                return torch.from_numpy(a)
 
             weights: list = [tuple(map(torch.from_numpy, self._emb_ln))]
             for qkv_w, qkv_b, ao_w, ao_b, aln, fi_w, fi_b, fo_w, fo_b, oln in self._layers:
