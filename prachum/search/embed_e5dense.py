@@ -231,9 +231,8 @@ class DenseE5Embedder:
         for row, seq in enumerate(batch):
             ids[row, : len(seq)] = seq
             valid[row, : len(seq)] = 1.0
-        x = self._embed_rows(ids.reshape(-1)).reshape(B, L, H)
-        x += self._pos[:L] + self._type0
-        x = _layer_norm(x, *self._emb_ln, eps).reshape(B * L, H)
+        emb = self._embed_rows(ids.reshape(-1)).reshape(B, L, H) + (self._pos[:L] + self._type0)
+        x = _layer_norm(emb, *self._emb_ln, eps).reshape(B * L, H)
         mask = ((valid - 1.0) * 1e9)[:, None, None, :]  # padded keys get no attention
         scale = np.float32(1.0 / np.sqrt(hd))
         for qkv_w, qkv_b, ao_w, ao_b, aln, fi_w, fi_b, fo_w, fo_b, oln in self._layers:
@@ -271,7 +270,8 @@ class DenseE5Embedder:
         with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
             x = torch.from_numpy(self._embed_rows(ids.reshape(-1)).reshape(B, L, H))
             x = x + torch.from_numpy(self._pos[:L] + self._type0)
-            x = F.layer_norm(x, (H,), *layers[0], eps)
+            emb_w, emb_b = layers[0]
+            x = F.layer_norm(x, (H,), emb_w, emb_b, eps)
             keep = torch.from_numpy(valid).bool()[:, None, None, :]
             for qkv_w, qkv_b, ao_w, ao_b, aln_w, aln_b, fi_w, fi_b, fo_w, fo_b, oln_w, oln_b in layers[1:]:
                 q, k, v = F.linear(x, qkv_w, qkv_b).view(B, L, 3, NH, H // NH).permute(2, 0, 3, 1, 4)
