@@ -141,7 +141,7 @@ def test_sigkill_after_reported_files_loses_none_of_them(
     tmp_path: Path, after_files: int, delay: float
 ) -> None:
     data_dir = tmp_path / "data"
-    docs = _make_docs(tmp_path / "in", 12)
+    docs = _make_docs(tmp_path / "in", 40)  # enough that the batch cannot finish within the delay
     process = subprocess.Popen(
         _ingest_cmd(*docs), env=_env(data_dir), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
     )

@@ -234,13 +234,16 @@ class SdgTagger:
         of the procedural sentences, computed once per process (and cached in ``cache_dir``)."""
         assert self.embedder is not None
         key = (self.embedder.name, self.corpus.vector_digest)
-        if key in _TARGET_VECTORS:
-            return _TARGET_VECTORS[key]
         n_targets, n_proc = len(self.corpus.targets), len(self.corpus.procedural)
         path = None
         if self.cache_dir is not None:
             safe = "".join(c if c.isalnum() else "_" for c in self.embedder.name)
             path = self.cache_dir / f"sdg_vectors_{safe}_{self.corpus.vector_digest[:16]}.npy"
+        if key in _TARGET_VECTORS:
+            if path is not None and not path.exists():  # another data dir of this process computed them
+                targets, procedural = _TARGET_VECTORS[key]
+                _save_cache(path, np.concatenate([targets.reshape(2 * n_targets, -1), procedural]))
+            return _TARGET_VECTORS[key]
         flat = _load_cache(path, 2 * n_targets + n_proc)
         if flat is None:
             passages = []
