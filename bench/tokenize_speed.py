@@ -1,7 +1,7 @@
 """Tokenisation speed: pythainlp newmm vs nlpo3 (Rust newmm) vs prachum.nlp.tokenize, on the
 project's samples and the real thaigov texts. Prints chars/s and ratios, and token agreement.
 
-    .venv/bin/python bench/tokenize.py
+    .venv/bin/python bench/tokenize_speed.py (not tokenize.py: that would shadow the standard library for scripts run from bench/)
 """
 from __future__ import annotations
 
@@ -31,9 +31,9 @@ def timed(fn, texts: list[str], repeat: int = 3) -> tuple[float, list[list[str]]
 
 
 def main() -> None:
-    import prachum  # noqa: F401
     from pythainlp.tokenize import word_tokenize
 
+    import prachum  # noqa: F401
     from prachum.nlp.tokenize import tokenize
 
     texts = corpus()

@@ -3,7 +3,17 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from prachum.models import AgencyMention, Document, Item, Meeting, Minutes, Page, Participant, SdgTag, SdgTarget
+from prachum.models import (
+    AgencyMention,
+    Document,
+    Item,
+    Meeting,
+    Minutes,
+    Page,
+    Participant,
+    SdgTag,
+    SdgTarget,
+)
 from prachum.store import Store
 
 TEXT = "รายงานการประชุม\nมติที่ประชุม รับทราบ\n- ควรกำหนดตัวชี้วัดให้ชัดเจน\n"

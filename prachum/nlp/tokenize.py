@@ -7,7 +7,7 @@ letters and the dots of abbreviations) and everything else (numbers, Latin words
 whitespace); only Thai runs go through newmm. That keeps "(สศช.)" from being glued to its
 bracket and "13.00" or "2566" whole. nlpo3 (the Rust newmm) segments the Thai runs when it is
 installed: on Thai runs it gives the same tokens as pythainlp's newmm, about three times faster
-(bench/tokenize.py); pythainlp is the fallback.
+(bench/tokenize_speed.py); pythainlp is the fallback.
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ def _segmenter():
     return lambda runs: [word_tokenize(run, custom_dict=trie, engine="newmm") for run in runs]
 
 
-_BATCH_CHARS = 5000  # nlpo3 is fastest on a few thousand characters per call (bench/tokenize.py)
+_BATCH_CHARS = 5000  # nlpo3 is fastest on a few thousand characters per call (bench/tokenize_speed.py)
 
 
 def _segment_batches(runs: list[str], segment) -> list[list[str]]:
