@@ -30,8 +30,16 @@ system-deps:
 demo: install system-deps
 	$(PRACHUM) ingest $(DEMO_FILES)
 
+# The demo server accepts uploads and status changes: a token is made once per data dir
+# (or taken from PRACHUM_API_TOKEN) and printed; send it as `Authorization: Bearer <token>`.
 run: demo
-	$(PRACHUM) serve --host $(HOST) --port $(PORT)
+	@token="$${PRACHUM_API_TOKEN:-$$(cat "$(PRACHUM_DATA_DIR)/api-token" 2>/dev/null)}"; \
+	if [ -z "$$token" ]; then \
+	  token=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(24))'); \
+	  (umask 077; echo "$$token" > "$(PRACHUM_DATA_DIR)/api-token"); \
+	fi; \
+	echo "write token: $$token  (kept in $(PRACHUM_DATA_DIR)/api-token)"; \
+	PRACHUM_API_TOKEN="$$token" exec $(PRACHUM) serve --host $(HOST) --port $(PORT)
 
 test: install system-deps
 	$(PY) -m pytest -q -p no:cacheprovider
