@@ -115,7 +115,7 @@ class Pipeline:
         self.reconcile()
         results = []
         for path in files:
-            result = self._guarded(str(path), lambda p=path: read_path(p, limits=self.limits), _source_key(path), actor)
+            result = self._guarded(str(path), lambda p=path: read_path(p, limits=self.limits), _source_key(path), actor)  # type: ignore[misc]  # mypy cannot type a lambda's default argument
             results.append(result)
             if on_result:
                 on_result(result)

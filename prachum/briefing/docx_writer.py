@@ -11,11 +11,14 @@ from __future__ import annotations
 import io
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
+from docx.table import Table
+from docx.text.paragraph import Paragraph
 
 from prachum.briefing.content import GENERIC_TITLES, Brief, BriefItem, MeetingFacts
 from prachum.briefing.markdown import followup_text, summary_lines
@@ -127,7 +130,7 @@ def _opening(brief: Brief, f: ThaiFormat) -> str:
     )
 
 
-def _meeting_facts(doc: Document, m: MeetingFacts, f: ThaiFormat) -> None:
+def _meeting_facts(doc: DocxDocument, m: MeetingFacts, f: ThaiFormat) -> None:
     rows = [
         ("เรื่อง", None if (m.title or "").strip() in GENERIC_TITLES else m.title),
         ("คณะ", m.body),
@@ -149,7 +152,7 @@ def _meeting_facts(doc: Document, m: MeetingFacts, f: ThaiFormat) -> None:
             _run(p, value)
 
 
-def _meetings_table(doc: Document, brief: Brief, f: ThaiFormat) -> None:
+def _meetings_table(doc: DocxDocument, brief: Brief, f: ThaiFormat) -> None:
     rows = []
     for i, m in enumerate(brief.meetings, 1):
         time = f.time_range(m.start_time, m.end_time)
@@ -165,7 +168,7 @@ def _meetings_table(doc: Document, brief: Brief, f: ThaiFormat) -> None:
     _table(doc, ["ที่", "วันที่", "คณะ", "ประธาน", "เอกสาร"], rows, [1.0, 3.4, 6.2, 3.5, 1.9])
 
 
-def _items_table(doc: Document, brief: Brief, f: ThaiFormat) -> None:
+def _items_table(doc: DocxDocument, brief: Brief, f: ThaiFormat) -> None:
     doc_number = {m.doc_id: i for i, m in enumerate(brief.meetings, 1)}
     headers = ["ที่", "ข้อเสนอแนะ / การมอบหมาย (ที่มา)", "ผู้รับผิดชอบ", "กำหนด", "สถานะ / ความคืบหน้าล่าสุด"]
     widths = [1.0, 6.0, 2.8, 2.0, 4.2]
@@ -217,7 +220,7 @@ def _source_cell(item: BriefItem, doc_number: dict[str, int], f: ThaiFormat) -> 
 
 
 # -- low-level layout ----------------------------------------------------------------------
-def _new_document(*, thai_digits: bool) -> Document:
+def _new_document(*, thai_digits: bool) -> DocxDocument:
     doc = Document()
     section = doc.sections[0]
     if thai_digits:  # the page number field in ๑ ๒ ๓ too
@@ -276,7 +279,7 @@ def _run(paragraph, text: str, *, size: float = BODY_PT, bold: bool = False, col
     return run
 
 
-def _head_line(doc: Document, parts: list[tuple[str, str]], tab_cm: float | None = None):  # type: ignore[no-untyped-def]
+def _head_line(doc: DocxDocument, parts: list[tuple[str, str]], tab_cm: float | None = None) -> Paragraph:
     p = doc.add_paragraph()
     if tab_cm is not None:
         p.paragraph_format.tab_stops.add_tab_stop(Cm(tab_cm), WD_TAB_ALIGNMENT.LEFT)
@@ -299,7 +302,7 @@ def _rule(p) -> None:  # type: ignore[no-untyped-def]
     p.paragraph_format.space_after = Pt(8)
 
 
-def _indented(doc: Document, text: str, *, first_line: bool = True):  # type: ignore[no-untyped-def]
+def _indented(doc: DocxDocument, text: str, *, first_line: bool = True) -> Paragraph:
     p = doc.add_paragraph()
     if first_line:
         p.paragraph_format.first_line_indent = Cm(2.5)
@@ -326,7 +329,7 @@ def _shade(cell, fill: str) -> None:  # type: ignore[no-untyped-def]
     cell._tc.get_or_add_tcPr().append(shading)
 
 
-def _table(doc: Document, headers: list[str], rows: list[list[str]], widths_cm: list[float]):  # type: ignore[no-untyped-def]
+def _table(doc: DocxDocument, headers: list[str], rows: list[list[str]], widths_cm: list[float]) -> Table:
     table = doc.add_table(rows=1, cols=len(headers))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER

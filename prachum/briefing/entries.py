@@ -92,7 +92,8 @@ def brief_item(record: dict[str, Any], minutes: Minutes | None, today: dt.date) 
 
 def meeting_facts(minutes: Minutes) -> MeetingFacts:
     m = minutes.meeting
-    present, absent = [], []
+    present: list[str] = []
+    absent: list[str] = []
     for p in m.participants:
         label = " ".join(part for part in (p.name, p.position and f"({p.position})") if part) or p.agency
         if not label:

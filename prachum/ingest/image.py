@@ -103,12 +103,12 @@ def estimate_skew(gray: Image.Image, max_angle: float = 5.0) -> float:
     from PIL import Image
 
     scale = 800 / max(gray.size)
-    small = gray.resize((max(1, int(gray.width * scale)), max(1, int(gray.height * scale))), Image.BILINEAR)
+    small = gray.resize((max(1, int(gray.width * scale)), max(1, int(gray.height * scale))), Image.BILINEAR)  # type: ignore[attr-defined]
     threshold = otsu_threshold(small)
     ink = small.point(lambda v: 255 if v < threshold else 0)
 
     def score(angle: float) -> float:
-        rows = np.asarray(ink.rotate(angle, resample=Image.NEAREST, fillcolor=0), dtype=np.float64).sum(
+        rows = np.asarray(ink.rotate(angle, resample=Image.NEAREST, fillcolor=0), dtype=np.float64).sum(  # type: ignore[attr-defined]
             axis=1
         )
         return float(np.var(np.diff(rows)))
@@ -137,10 +137,10 @@ def prepare_image(image: Image.Image) -> tuple[Image.Image, float]:
     gray = to_gray(ImageOps.exif_transpose(image))
     if max(gray.size) < 1800:  # a phone snapshot or a low-dpi scan: Thai marks need pixels
         factor = 2
-        gray = gray.resize((gray.width * factor, gray.height * factor), Image.LANCZOS)
+        gray = gray.resize((gray.width * factor, gray.height * factor), Image.LANCZOS)  # type: ignore[attr-defined]
     angle = estimate_skew(gray)
     if angle:
-        gray = gray.rotate(angle, resample=Image.BICUBIC, expand=True, fillcolor=255)
+        gray = gray.rotate(angle, resample=Image.BICUBIC, expand=True, fillcolor=255)  # type: ignore[attr-defined]
     threshold = otsu_threshold(gray)
     return gray.point(lambda v: 255 if v > threshold else 0), angle
 

@@ -222,7 +222,13 @@ def build_document(
             raise TooLarge(f"{file_name}: ข้อความยาวเกินขีดจำกัด {limits.max_text_chars:,} ตัวอักษร")
         ocr = result.ocr
         pages.append(
-            Page(result.number, start, offset, ocr=ocr is not None, confidence=ocr and ocr.confidence)
+            Page(
+                result.number,
+                start,
+                offset,
+                ocr=ocr is not None,
+                confidence=ocr.confidence if ocr is not None else None,
+            )
         )
         ocr_words.append([[start + s, start + e, *box] for s, e, *box in ocr.words] if ocr else [])
         fixes.update(result.fixes)

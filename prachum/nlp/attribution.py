@@ -13,7 +13,7 @@ import bisect
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from prachum.models import Span
 from prachum.nlp.cues import _alternation, _rows, load_cues
@@ -134,7 +134,7 @@ def find_agency_hits(text: str, gazetteer: Gazetteer | None = None) -> list[Agen
         gaz = gazetteer if gazetteer is not None else load_gazetteer()
         for m in find_agencies(text, gaz):
             a = m.agency
-            hits.append(AgencyHit(tuple(m.span), a.name, a.abbr, m.surface, a.name_en, a.kind))
+            hits.append(AgencyHit(cast(Span, tuple(m.span)), a.name, a.abbr, m.surface, a.name_en, a.kind))
     covered = bytearray(len(text) + 1)  # characters already inside a gazetteer mention
     for h in hits:
         covered[h.span[0] : h.span[1]] = b"\x01" * (h.span[1] - h.span[0])
@@ -185,7 +185,9 @@ def _with_place(text: str, name: str, end: int) -> tuple[str, int]:
 
 def name_at(text: str, pos: int, hits: list[AgencyHit]) -> tuple[str, int] | None:
     """The agency, position or group named at ``pos`` (after an optional ทุก), and where it ends."""
-    start = _ADDRESSEE_LEAD.match(text, pos).end()
+    lead = _ADDRESSEE_LEAD.match(text, pos)
+    assert lead is not None  # every part of the pattern is optional: it always matches
+    start = lead.end()
     hit = _hit_at(hits, start, 1)
     addr = _patterns()[1].match(text, start)
     if hit and (addr is None or hit.span[1] >= addr.end()):

@@ -337,6 +337,7 @@ def _due_at(folded: str, pos: int, meeting: datetime.date | None) -> tuple[int, 
     prefix = _DUE_DATE_PREFIX.match(folded, pos)
     after_prefix = prefix.end() if prefix else pos
     default_year = meeting.year if meeting else None
+    month: int | None
     for pattern, at in (
         (_THAI_DATE, pos),  # its own prefix reads วันศุกร์ที่ …
         (_THAI_DATE, after_prefix),

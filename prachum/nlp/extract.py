@@ -218,7 +218,7 @@ def classify(
             decides = m and (
                 cue.kind == "resolution" or re.match(r"(?:ได้)?(?:มอบหมาย|สั่งการ|กำชับ)", m.group(0))
             )
-            if decides and m.start() > 30:
+            if decides and m is not None and m.start() > 30:  # decides implies m
                 kind, start = cue.kind, start + m.start()
                 words = t[start:end]
                 directive = cues.directive_start.match(words)
@@ -229,7 +229,7 @@ def classify(
         )
         if _not_item(words, first_cue):
             return None
-    informing = bool(verb) and "แจ้ง" in t[verb.start() : verb.end()]  # "ประธานแจ้งว่า …": for information
+    informing = verb is not None and "แจ้ง" in t[verb.start() : verb.end()]  # "ประธานแจ้งว่า …": for information
     if kind is None:
         for cue in cues.kinds:
             m = cue.pattern.search(words) if cue.anywhere else None
@@ -276,7 +276,7 @@ def _items(t: str, blocks: list[Block], hits: list[AgencyHit], meeting: Meeting,
     section: str | None = None
     reporter: str | None = None
     prev_para = -1  # the agency whose report the advice that follows answers
-    out: list[tuple[Candidate, tuple[str, ...], str | None, str | None, str | None]] = []
+    out: list[tuple[Candidate, tuple[str, ...], str | None, str | None, str | None, str | None]] = []
     for index, block in enumerate(blocks):
         if block.kind == "agenda":
             section, intro, top_style, parent, reporter = block.text(t), None, None, None, None

@@ -223,6 +223,7 @@ class EvidenceFinder:
         """All evidence in ``text`` and whether it mentions the SDG agenda in general."""
         work = text.translate(_THAI_DIGITS)  # same length: offsets stay valid
         found: list[Evidence] = []
+        regex: re.Pattern[str] | None
         for regex, weight in self.EXPLICIT:
             for m in regex.finditer(work):
                 if weight is None and not self._SDG_CONTEXT.search(

@@ -26,6 +26,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import overload
 
 import numpy as np
 
@@ -203,6 +204,10 @@ class SdgTagger:
             for i in range(len(texts))
         )
 
+    @overload
+    def _goal_z(self, sims: np.ndarray) -> np.ndarray: ...
+    @overload
+    def _goal_z(self, sims: None) -> None: ...
     def _goal_z(self, sims: np.ndarray | None) -> np.ndarray | None:
         """Per goal: its best target's similarity as a z-score over the 17 goals."""
         if sims is None:

@@ -78,7 +78,7 @@ def _segmenter():
     try:
         import nlpo3
     except ImportError:
-        nlpo3 = None
+        nlpo3 = None  # type: ignore[assignment]  # optional dependency
     if nlpo3 is not None:
         digest = hashlib.sha1("\n".join(words).encode("utf-8")).hexdigest()[:16]
         path = Path(tempfile.gettempdir()) / f"prachum-words-{digest}.txt"

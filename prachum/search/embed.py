@@ -150,7 +150,7 @@ def _resolve_st_model(model: str) -> str:
             found = getattr(package, attr, None)
             if found:
                 return str(found() if callable(found) else found)
-        folder = Path(package.__file__).parent
+        folder = Path(package.__file__).parent  # type: ignore[arg-type]  # None (namespace package) raises, as before
         return str(folder / "model" if (folder / "model").is_dir() else folder)
     return model
 

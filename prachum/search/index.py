@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TextIO
 
 import numpy as np
 
@@ -133,7 +134,7 @@ class SearchIndex:
         self._lock_path = self.index_dir / "write.lock"
         self._thread_lock = threading.RLock()
         self._lock_depth = 0
-        self._lock_file = None
+        self._lock_file: TextIO | None = None
         self._view: UnitView | None = None
         self._bm25: Bm25Matrix | None = None
         self._own_generation = -1  # the generation this instance's last write produced
@@ -277,7 +278,7 @@ class SearchIndex:
         q_vectors = self.embedder.embed_queries([q or " " for q in queries])
         dense_lists = self._dense(q_vectors, min(depth, len(view)), view, allowed)
         translations = self._word_translator().translate(self.embedder, queries)
-        results = []
+        results: list[list[Hit]] = []
         for query, dense, translated in zip(queries, dense_lists, translations, strict=True):
             if not query:
                 results.append([])

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from prachum.models import Minutes, Span
 
@@ -108,7 +109,7 @@ def build_units(minutes: Minutes) -> list[IndexUnit]:
     """The items and passages of one document, ready to index."""
     doc = minutes.document
     text = doc.text
-    common = {
+    common: dict[str, Any] = {
         "doc_id": doc.id,
         "doc": doc.file_name,
         "meeting_date": minutes.meeting.date,

@@ -66,6 +66,7 @@ class UnitView:
     def mask(self, filters: SearchFilters) -> np.ndarray:
         """True for the units every given filter keeps."""
         keep = np.ones(self._n, dtype=bool)
+        rows: list[int] | list[np.intp]
         if filters.kind is not None:
             keep &= self.kinds == self._kind_codes.get(filters.kind, -1)
         if filters.sdg is not None:

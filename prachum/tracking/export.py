@@ -114,7 +114,7 @@ def from_csv(path: str | Path) -> list[dict[str, Any]]:
 
 
 def _readable(row: dict[str, Any], key: str, kind: str) -> Any:
-    value = row.get(key)
+    value: Any = row.get(key)
     if key == "status":
         return f"{LABELS_TH.get(value, value)} ({value})"
     if key == "followups":

@@ -198,7 +198,7 @@ def meaning_scores(embedder: Embedder, recs: Sequence[str], reports: Sequence[st
     """(reports × recs) cosine rescaled so the embedder's unrelated-text floor maps to 0."""
     if not recs or not reports:
         return np.zeros((len(reports), len(recs)), dtype=np.float32)
-    floor = min(_floor_for(embedder), 0.95)
+    floor = min(_floor_for(embedder), 0.95)  # type: ignore[arg-type]  # mypy: a Protocol is not Hashable
     cleaned = [_STATUS_WORDS.sub(" ", t) for t in reports]
     sims = _embed(embedder, cleaned) @ _embed(embedder, list(recs)).T
     return np.clip((sims - floor) / (1.0 - floor), 0.0, 1.0)

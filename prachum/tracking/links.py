@@ -9,7 +9,8 @@ link is not proposed again).
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -26,6 +27,26 @@ class LinkBook:
     """Needs ``store``, ``get``, ``_row`` and ``_history`` from the class it is mixed into."""
 
     store: Any
+
+    if TYPE_CHECKING:  # supplied by `Register`
+
+        def get(self, rec_id: str, today: dt.date | None = None) -> dict[str, Any]: ...
+
+        def _row(self, conn: Connection, rec_id: str) -> Any: ...
+
+        def _history(
+            self,
+            conn: Connection,
+            rec_id: str,
+            actor: str,
+            field: str,
+            old: Any,
+            new: Any,
+            note: str | None,
+            evidence_item_id: str | None = None,
+            *,
+            at: str | None = None,
+        ) -> None: ...
 
     # -- writing --------------------------------------------------------------------------
     def _bump(self, conn: Connection, rec_id: str, **values: Any) -> None:

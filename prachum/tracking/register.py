@@ -9,6 +9,7 @@ commands) runs its own transaction and is what the CLI and the API call.
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 from typing import Any
 
@@ -71,7 +72,7 @@ class Register(DocumentSync, LinkBook):
         )
         return views.sort_records(chosen, sort)
 
-    def _agency_forms(self, agency: str) -> list[str]:
+    def _agency_forms(self, agency: str) -> builtins.list[str]:
         """Other written forms of ``agency`` (มท. → กระทรวงมหาดไทย, Ministry of Interior)."""
         from prachum.nlp.gazetteer import load_gazetteer
 
@@ -85,7 +86,7 @@ class Register(DocumentSync, LinkBook):
             raise NotFound(f"no register record with id {rec_id!r}")
         return found[0]
 
-    def summary(self, by: str, today: dt.date | None = None, **filters: Any) -> list[dict[str, Any]]:
+    def summary(self, by: str, today: dt.date | None = None, **filters: Any) -> builtins.list[dict[str, Any]]:
         """Counts by agency / body / SDG / status (overdue groups first)."""
         return views.group_counts(self.list(today=today, **filters), by)
 

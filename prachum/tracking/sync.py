@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -38,6 +38,50 @@ CARRY_OVER_RATIO = 0.6  # text similarity for "the same item" in a revised versi
 class DocumentSync:
     store: Any
     embedder: Any
+
+    if TYPE_CHECKING:  # supplied by `Register` and `LinkBook`
+
+        def _history(
+            self,
+            conn: Connection,
+            rec_id: str,
+            actor: str,
+            field: str,
+            old: Any,
+            new: Any,
+            note: str | None,
+            evidence_item_id: str | None = None,
+            *,
+            at: str | None = None,
+        ) -> None: ...
+
+        def _insert_link(
+            self,
+            conn: Connection,
+            rec_id: str,
+            item_id: str,
+            doc_id: str | None,
+            proposed: str | None,
+            confidence: float,
+            state: str,
+            reason: str,
+            actor: str,
+        ) -> None: ...
+
+        def _apply_evidence(
+            self,
+            conn: Connection,
+            rec_id: str,
+            item_id: str,
+            proposed: str | None,
+            evidence_date: str | None,
+            note: str,
+            actor: str,
+            *,
+            by_person: bool = False,
+        ) -> bool: ...
+
+        def _drop_links_from(self, conn: Connection, doc_id: str, actor: str, why: str) -> None: ...
 
     # -- called by the pipeline, inside its transaction ----------------------------------
     def sync_document(
