@@ -8,34 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-THAI_MONTHS = (
-    "มกราคม",
-    "กุมภาพันธ์",
-    "มีนาคม",
-    "เมษายน",
-    "พฤษภาคม",
-    "มิถุนายน",
-    "กรกฎาคม",
-    "สิงหาคม",
-    "กันยายน",
-    "ตุลาคม",
-    "พฤศจิกายน",
-    "ธันวาคม",
-)
-THAI_MONTHS_SHORT = (
-    "ม.ค.",
-    "ก.พ.",
-    "มี.ค.",
-    "เม.ย.",
-    "พ.ค.",
-    "มิ.ย.",
-    "ก.ค.",
-    "ส.ค.",
-    "ก.ย.",
-    "ต.ค.",
-    "พ.ย.",
-    "ธ.ค.",
-)
+from prachum.nlp.dates import BE_OFFSET, THAI_MONTHS, THAI_MONTHS_SHORT
 
 
 def thai_date(iso: str | None, short: bool = False) -> str:
@@ -47,7 +20,7 @@ def thai_date(iso: str | None, short: bool = False) -> str:
     except ValueError:
         return str(iso)
     months = THAI_MONTHS_SHORT if short else THAI_MONTHS
-    return f"{day.day} {months[day.month - 1]} {day.year + 543}"
+    return f"{day.day} {months[day.month - 1]} {day.year + BE_OFFSET}"
 
 
 @dataclass(frozen=True)

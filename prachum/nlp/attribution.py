@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, cast
 
 from prachum.models import Span
 from prachum.nlp.cues import _alternation, _rows, load_cues
+from prachum.nlp.dates import THAI_MONTHS_SHORT
 from prachum.nlp.segment import Block
 
 _ABBR_STOP = {
@@ -36,20 +37,7 @@ _ABBR_STOP = {
     "พ.ต.ท.",
     "พ.ต.อ.",
 }
-_MONTH_ABBR = {
-    "ม.ค.",
-    "ก.พ.",
-    "มี.ค.",
-    "เม.ย.",
-    "พ.ค.",
-    "มิ.ย.",
-    "ก.ค.",
-    "ส.ค.",
-    "ก.ย.",
-    "ต.ค.",
-    "พ.ย.",
-    "ธ.ค.",
-}
+_MONTH_ABBR = set(THAI_MONTHS_SHORT)
 _ABBR_AFTER = re.compile(r"\s(?:[ก-ฮ]{1,4}\.){1,3}(?![ก-๙])")  # "สำนักงาน ก.พ."
 _DIGIT_AFTER = re.compile(r"\s?[0-9๐-๙]")
 _THAI_RUN = re.compile(r"[ก-๙]+")

@@ -29,6 +29,7 @@ THAI_MONTH_ABBRS = (
     ("ม", "ค"), ("ก", "พ"), ("มี", "ค"), ("เม", "ย"), ("พ", "ค"), ("มิ", "ย"),
     ("ก", "ค"), ("ส", "ค"), ("ก", "ย"), ("ต", "ค"), ("พ", "ย"), ("ธ", "ค"),
 )  # fmt: skip
+THAI_MONTHS_SHORT = tuple(f"{a}.{b}." for a, b in THAI_MONTH_ABBRS)  # ม.ค. … ธ.ค., as written in print
 ENGLISH_MONTHS = (
     "january", "february", "march", "april", "may", "june",
     "july", "august", "september", "october", "november", "december",
