@@ -173,3 +173,8 @@ def test_formal_forms_with_month_word_and_era_in_full():
     assert parse_thai_date("วันที่ ๓ เดือนกุมภาพันธ์ พุทธศักราช ๒๕๖๖") == D(2023, 2, 3)
     assert parse_thai_date("3 กุมภาพันธ์ คริสต์ศักราช 2023") == D(2023, 2, 3)
     assert parse_due("ภายในวันศุกร์ที่ 30 มิถุนายน 2566") == "2023-06-30"
+
+
+def test_iso_deadline_after_trigger():
+    due = find_due("ให้รายงานผลภายในวันที่ 2023-04-30", meeting_date=datetime.date(2023, 3, 1))
+    assert due is not None and due.due == datetime.date(2023, 4, 30)

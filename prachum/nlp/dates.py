@@ -343,6 +343,7 @@ def _due_at(folded: str, pos: int, meeting: datetime.date | None) -> tuple[int, 
         (_THAI_DATE, pos),  # its own prefix reads วันศุกร์ที่ …
         (_THAI_DATE, after_prefix),
         (_NUMERIC_DATE, after_prefix),
+        (_ISO_DATE, after_prefix),
         (_ENGLISH_DATE, after_prefix),
     ):
         m = pattern.match(folded, at)
