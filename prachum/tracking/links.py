@@ -18,35 +18,18 @@ from sqlalchemy.engine import Connection
 from prachum.errors import Conflict, InvalidInput, NotFound, choices
 from prachum.schema import documents, followups, items, rec_history, recs
 from prachum.store import now_iso
+from prachum.tracking.history import RecordRows
 from prachum.tracking.statuses import can_move, proposed_status
 
 MANUAL_STATES = ("confirmed", "suggested")
 
 
-class LinkBook:
-    """Needs ``store``, ``get``, ``_row`` and ``_history`` from the class it is mixed into."""
-
-    store: Any
+class LinkBook(RecordRows):
+    """Link commands; ``get`` comes from the `Register` it is mixed into."""
 
     if TYPE_CHECKING:  # supplied by `Register`
 
         def get(self, rec_id: str, today: dt.date | None = None) -> dict[str, Any]: ...
-
-        def _row(self, conn: Connection, rec_id: str) -> Any: ...
-
-        def _history(
-            self,
-            conn: Connection,
-            rec_id: str,
-            actor: str,
-            field: str,
-            old: Any,
-            new: Any,
-            note: str | None,
-            evidence_item_id: str | None = None,
-            *,
-            at: str | None = None,
-        ) -> None: ...
 
     # -- writing --------------------------------------------------------------------------
     def _bump(self, conn: Connection, rec_id: str, **values: Any) -> None:

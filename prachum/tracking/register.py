@@ -14,15 +14,13 @@ import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
 
 from prachum.errors import Conflict, InvalidInput, NotFound
 from prachum.models import Embedder
-from prachum.schema import items, rec_history, recs
+from prachum.schema import items, recs
 from prachum.store import Store, now_iso
 from prachum.tracking import records as views
 from prachum.tracking.linking import is_trackable
-from prachum.tracking.links import LinkBook
 from prachum.tracking.statuses import check_transition
 from prachum.tracking.sync import DocumentSync
 
@@ -36,7 +34,7 @@ def _parse_due(value: str) -> str:
         raise InvalidInput(f"due date {value!r} is not an ISO date (yyyy-mm-dd)") from None
 
 
-class Register(DocumentSync, LinkBook):
+class Register(DocumentSync):
     def __init__(self, store: Store, embedder: Embedder) -> None:
         self.store = store
         self.embedder = embedder
@@ -168,36 +166,3 @@ class Register(DocumentSync, LinkBook):
                 self._history(conn, rec_id, actor, field, old, new, why_this, evidence_item_id, at=now)
             self.store.audit(conn, actor, "rec.update", rec_id, {f: str(n) for f, _o, n, _w in entries})
         return self.get(rec_id)
-
-    # -- internals -----------------------------------------------------------------------
-    def _row(self, conn: Connection, rec_id: str) -> Any:
-        row = conn.execute(sa.select(recs).where(recs.c.id == rec_id)).first()
-        if row is None:
-            raise NotFound(f"no register record with id {rec_id!r}")
-        return row
-
-    def _history(
-        self,
-        conn: Connection,
-        rec_id: str,
-        actor: str,
-        field: str,
-        old: Any,
-        new: Any,
-        note: str | None,
-        evidence_item_id: str | None = None,
-        *,
-        at: str | None = None,
-    ) -> None:
-        conn.execute(
-            sa.insert(rec_history).values(
-                rec_id=rec_id,
-                at=at or now_iso(),
-                actor=actor,
-                field=field,
-                old=None if old is None else str(old),
-                new=None if new is None else str(new),
-                note=note,
-                evidence_item_id=evidence_item_id,
-            )
-        )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -30,58 +30,14 @@ from prachum.tracking.linking import (
     same_agency,
     same_body,
 )
+from prachum.tracking.links import LinkBook
 from prachum.tracking.statuses import ITEM_STATUS_TO_REC, OPEN
 
 CARRY_OVER_RATIO = 0.6  # text similarity for "the same item" in a revised version of a document
 
 
-class DocumentSync:
-    store: Any
+class DocumentSync(LinkBook):
     embedder: Any
-
-    if TYPE_CHECKING:  # supplied by `Register` and `LinkBook`
-
-        def _history(
-            self,
-            conn: Connection,
-            rec_id: str,
-            actor: str,
-            field: str,
-            old: Any,
-            new: Any,
-            note: str | None,
-            evidence_item_id: str | None = None,
-            *,
-            at: str | None = None,
-        ) -> None: ...
-
-        def _insert_link(
-            self,
-            conn: Connection,
-            rec_id: str,
-            item_id: str,
-            doc_id: str | None,
-            proposed: str | None,
-            confidence: float,
-            state: str,
-            reason: str,
-            actor: str,
-        ) -> None: ...
-
-        def _apply_evidence(
-            self,
-            conn: Connection,
-            rec_id: str,
-            item_id: str,
-            proposed: str | None,
-            evidence_date: str | None,
-            note: str,
-            actor: str,
-            *,
-            by_person: bool = False,
-        ) -> bool: ...
-
-        def _drop_links_from(self, conn: Connection, doc_id: str, actor: str, why: str) -> None: ...
 
     # -- called by the pipeline, inside its transaction ----------------------------------
     def sync_document(
