@@ -20,8 +20,8 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from prachum.briefing.content import GENERIC_TITLES, Brief, BriefItem, MeetingFacts
-from prachum.briefing.markdown import followup_text, summary_lines
+from prachum.briefing.content import Brief, BriefItem, MeetingFacts
+from prachum.briefing.markdown import fact_rows, followup_text, summary_lines
 from prachum.briefing.thaifmt import OVERDUE_LABEL, ThaiFormat, kind_label, status_label
 
 FONT = "Sarabun"
@@ -132,12 +132,7 @@ def _opening(brief: Brief, f: ThaiFormat) -> str:
 
 def _meeting_facts(doc: DocxDocument, m: MeetingFacts, f: ThaiFormat) -> None:
     rows = [
-        ("เรื่อง", None if (m.title or "").strip() in GENERIC_TITLES else m.title),
-        ("คณะ", m.body),
-        ("วันที่", f.date(m.date) if m.date else None),
-        ("เวลา", f.time_range(m.start_time, m.end_time)),
-        ("ประธาน", m.chair),
-        ("สถานที่", m.location),
+        *fact_rows(m, f),
         (
             "ผู้มาประชุม",
             f"{f.num(len(m.participants))} คน: " + ", ".join(m.participants) if m.participants else None,

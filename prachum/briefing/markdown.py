@@ -99,8 +99,9 @@ def summary_lines(brief: Brief, f: ThaiFormat) -> list[str]:
     return lines
 
 
-def _meeting_facts(m: MeetingFacts, f: ThaiFormat) -> list[str]:
-    rows = [
+def fact_rows(m: MeetingFacts, f: ThaiFormat) -> list[tuple[str, str | None]]:
+    """The meeting's facts as (label, value) rows, shared by the Markdown and DOCX notes."""
+    return [
         ("เรื่อง", None if (m.title or "").strip() in GENERIC_TITLES else m.title),
         ("คณะ", m.body),
         ("วันที่", f.date(m.date) if m.date else None),
@@ -108,7 +109,10 @@ def _meeting_facts(m: MeetingFacts, f: ThaiFormat) -> list[str]:
         ("ประธาน", m.chair),
         ("สถานที่", m.location),
     ]
-    lines = [f"- **{label}** {esc(value)}" for label, value in rows if value]
+
+
+def _meeting_facts(m: MeetingFacts, f: ThaiFormat) -> list[str]:
+    lines = [f"- **{label}** {esc(value)}" for label, value in fact_rows(m, f) if value]
     if m.participants:
         lines.append(f"- **ผู้มาประชุม** ({f.num(len(m.participants))} คน) " + esc(", ".join(m.participants)))
     if m.absent:
