@@ -33,6 +33,7 @@ class Settings:
     embed_model: str | None = None  # model name or local path for sentence-transformers
     api_token: str | None = None
     database_url: str | None = None  # default: sqlite file in data_dir
+    chroma_url: str | None = None  # a Chroma server (`chroma run`); default: embedded in index_dir
     max_upload_mb: int = 50
     max_pdf_pages: int = 1000
     max_text_mb: int = 5  # decoded text per document (~1,600 pages); minutes are far smaller
@@ -49,6 +50,7 @@ class Settings:
             embed_model=env.get("PRACHUM_EMBED_MODEL") or None,
             api_token=env.get("PRACHUM_API_TOKEN") or None,
             database_url=env.get("PRACHUM_DATABASE_URL") or None,
+            chroma_url=env.get("PRACHUM_CHROMA_URL") or None,
             max_upload_mb=_env_int("PRACHUM_MAX_UPLOAD_MB", 50),
             max_pdf_pages=_env_int("PRACHUM_MAX_PDF_PAGES", 1000),
             max_text_mb=_env_int("PRACHUM_MAX_TEXT_MB", 5),

@@ -54,7 +54,13 @@ class Services:
     def index(self) -> SearchIndex:
         from prachum.search.index import SearchIndex
 
-        return SearchIndex(self.settings.index_dir, self.embedder)
+        # a PostgreSQL database_url holds the catalog too; a chroma_url moves the vectors to a server
+        return SearchIndex(
+            self.settings.index_dir,
+            self.embedder,
+            database_url=self.settings.database_url,
+            chroma_url=self.settings.chroma_url,
+        )
 
     @cached_property
     def register(self) -> Register:

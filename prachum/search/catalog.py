@@ -1,220 +1,361 @@
-"""The index's own SQLite file: units (facts for filters and hits, BM25 tokens), the
-embedding cache (by content hash and embedder) and index metadata (embedder, generation).
+"""The index catalog: units (facts for filters and hits, BM25 tokens), the embedding cache
+(by content hash) and index metadata (embedder, generation), through SQLAlchemy Core.
 
-The generation number goes up with every write, so a reader can tell cheaply whether its
-in-memory view (and the saved BM25 matrix) is still current.
+Two homes, one code path (`open_catalog`):
+- embedded (default): its own SQLite file ``index_dir/catalog.sqlite3`` (tables ``units``,
+  ``vectors``, ``words``, ``meta``), writers serialised by an fcntl lock on ``write.lock``;
+- shared: with a PostgreSQL ``PRACHUM_DATABASE_URL``, the same tables prefixed ``search_`` in
+  that database, writers serialised by a PostgreSQL advisory lock, so every API worker on
+  every machine reads one catalog.
+
+The generation number goes up (atomically, in the writing transaction) with every write, so
+a reader can tell cheaply whether its in-memory view and BM25 matrix are still current. The
+cached vectors are the source of truth for exact (filtered) scoring: each reader builds its
+matrix from them, wherever it runs.
 """
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterable, Sequence
+import fcntl
+import uuid
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
 
 from prachum.search.units import IndexUnit
 
 _SEP = "\x1f"
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS units (
-    row INTEGER PRIMARY KEY AUTOINCREMENT,
-    uid TEXT NOT NULL UNIQUE,
-    doc_id TEXT NOT NULL,
-    doc TEXT NOT NULL,
-    start INTEGER NOT NULL,
-    "end" INTEGER NOT NULL,
-    kind TEXT,
-    item_id TEXT,
-    meeting_date TEXT,
-    body TEXT,
-    agencies TEXT NOT NULL DEFAULT '',
-    sdg TEXT NOT NULL DEFAULT '',
-    status TEXT,
-    text TEXT NOT NULL,
-    hash TEXT NOT NULL,
-    tokens TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS units_doc ON units (doc_id);
-CREATE TABLE IF NOT EXISTS vectors (hash TEXT PRIMARY KEY, vector BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS words (word TEXT PRIMARY KEY, vector BLOB NOT NULL);
-"""
-UNIT_COLUMNS = 'row, uid, doc_id, doc, start, "end", kind, item_id, meeting_date, body, agencies, sdg, status, text, hash'
-# what the in-memory view needs for every unit (no text: hits fetch theirs by row)
-FACT_COLUMNS = "row, uid, doc_id, kind, item_id, meeting_date, body, agencies, sdg, status"
+PG_PREFIX = "search_"
+_CHUNK = 500
+
+
+def is_postgres(url: str | None) -> bool:
+    return bool(url) and sa.engine.make_url(str(url)).get_backend_name() == "postgresql"
+
+
+def open_catalog(index_dir: Path, database_url: str | None = None) -> Catalog:
+    """The shared catalog in PostgreSQL when ``database_url`` names one, else the index's own file."""
+    if database_url and is_postgres(database_url):
+        return Catalog(sa.create_engine(database_url, pool_pre_ping=True), PG_PREFIX, index_dir)
+    path = Path(index_dir) / "catalog.sqlite3"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(f"sqlite:///{path}", connect_args={"timeout": 30})
+    sa.event.listen(engine, "connect", _sqlite_pragmas)
+    sa.event.listen(engine, "begin", _sqlite_begin)
+    return Catalog(engine, "", index_dir)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    dbapi_connection.isolation_level = None  # SQLAlchemy's begin event emits BEGIN itself
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    # every catalog transaction writes: take the write lock up front instead of failing on upgrade
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("catalog_write") else "BEGIN")
+
+
+def _tables(prefix: str) -> tuple[sa.MetaData, sa.Table, sa.Table, sa.Table, sa.Table]:
+    md = sa.MetaData()
+    meta = sa.Table(
+        f"{prefix}meta",
+        md,
+        sa.Column("key", sa.Text, primary_key=True),
+        sa.Column("value", sa.Text, nullable=False),
+    )
+    units = sa.Table(
+        f"{prefix}units",
+        md,
+        sa.Column("row", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("uid", sa.Text, nullable=False, unique=True),
+        sa.Column("doc_id", sa.Text, nullable=False, index=True),
+        sa.Column("doc", sa.Text, nullable=False),
+        sa.Column("start", sa.Integer, nullable=False),
+        sa.Column("end", sa.Integer, nullable=False),
+        sa.Column("kind", sa.Text),
+        sa.Column("item_id", sa.Text),
+        sa.Column("meeting_date", sa.Text),
+        sa.Column("body", sa.Text),
+        sa.Column("agencies", sa.Text, nullable=False, server_default=""),
+        sa.Column("sdg", sa.Text, nullable=False, server_default=""),
+        sa.Column("status", sa.Text),
+        sa.Column("text", sa.Text, nullable=False),
+        sa.Column("hash", sa.Text, nullable=False),
+        sa.Column("tokens", sa.Text, nullable=False, server_default=""),
+        sqlite_autoincrement=True,  # row ids are never reused: a reader's stale row finds nothing
+    )
+    vectors = sa.Table(
+        f"{prefix}vectors",
+        md,
+        sa.Column("hash", sa.Text, primary_key=True),
+        sa.Column("vector", sa.LargeBinary, nullable=False),
+    )
+    words = sa.Table(
+        f"{prefix}words",
+        md,
+        sa.Column("word", sa.Text, primary_key=True),
+        sa.Column("vector", sa.LargeBinary, nullable=False),
+    )
+    return md, meta, units, vectors, words
 
 
 class Catalog:
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
-        self._db = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
+    def __init__(self, engine: Engine, prefix: str, index_dir: Path) -> None:
+        self.engine = engine
+        self.postgres = engine.dialect.name == "postgresql"
+        self.index_dir = Path(index_dir)
+        self._md, self.meta, self.units, self.vectors, self.words = _tables(prefix)
+        u = self.units
+        # what the in-memory view needs for every unit (no text: hits fetch theirs by row)
+        self._facts = [
+            u.c.row,
+            u.c.uid,
+            u.c.doc_id,
+            u.c.kind,
+            u.c.item_id,
+            u.c.meeting_date,
+            u.c.body,
+            u.c.agencies,
+            u.c.sdg,
+            u.c.status,
+        ]
+        self._unit_cols = [
+            u.c.row,
+            u.c.uid,
+            u.c.doc_id,
+            u.c.doc,
+            u.c.start,
+            u.c.end,
+            u.c.kind,
+            u.c.item_id,
+            u.c.meeting_date,
+            u.c.body,
+            u.c.agencies,
+            u.c.sdg,
+            u.c.status,
+            u.c.text,
+            u.c.hash,
+        ]
+        self._lock_key = zlib.crc32(f"prachum:{prefix}catalog".encode())
+        with self._write() as conn:
+            if self.postgres:  # workers starting together would race to create the tables
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": self._lock_key + 1})
+            self._md.create_all(conn)
+            self._insert_missing(conn, "generation", "0")
+            self._insert_missing(conn, "catalog_id", uuid.uuid4().hex)
+        self.catalog_id = self.get_meta("catalog_id") or ""
+
+    @property
+    def cache_dir(self) -> Path:
+        """Where this machine keeps its derived files (BM25 matrix, vector matrix): the index
+        folder itself for the embedded catalog, a folder named after a shared catalog's id
+        otherwise (a cache written for one catalog is never read for another)."""
+        return self.index_dir / f"pg-{self.catalog_id[:12]}" if self.postgres else self.index_dir
 
     def close(self) -> None:
-        self._db.close()
+        self.engine.dispose()
+
+    # -- locking and transactions -------------------------------------------------------------
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """Exclusive across writers: an fcntl lock beside the SQLite file, or a PostgreSQL
+        advisory lock (held on its own connection) for a shared catalog. Not re-entrant."""
+        if self.postgres:
+            with self.engine.connect() as conn:
+                conn.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": self._lock_key})
+                conn.commit()
+                try:
+                    yield
+                finally:
+                    conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": self._lock_key})
+                    conn.commit()
+            return
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.index_dir / "write.lock", "a+") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self.engine.connect().execution_options(catalog_write=True) as conn, conn.begin():
+            yield conn
+
+    def _read(self, query: sa.Executable) -> list[sa.Row]:
+        with self.engine.connect() as conn:
+            return list(conn.execute(query).all())
+
+    def _insert_missing(self, conn: Connection, key: str, value: str) -> None:
+        if conn.execute(sa.select(self.meta.c.key).where(self.meta.c.key == key)).first() is None:
+            conn.execute(sa.insert(self.meta).values(key=key, value=value))
+
+    def _upsert(self, conn: Connection, table: sa.Table, rows: list[dict], key: str) -> None:
+        if not rows:
+            return
+        if self.postgres:
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+        statement = insert(table)
+        others = {c.name: statement.excluded[c.name] for c in table.columns if c.name != key}
+        conn.execute(statement.on_conflict_do_update(index_elements=[key], set_=others), rows)
+
+    def _bump(self, conn: Connection) -> None:
+        """Generation + 1 in the writer's transaction (one UPDATE: no lost increment)."""
+        m = self.meta
+        new = sa.cast(sa.cast(m.c.value, sa.Integer) + 1, sa.Text)
+        conn.execute(sa.update(m).where(m.c.key == "generation").values(value=new))
 
     # -- metadata ---------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
-        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
+        rows = self._read(sa.select(self.meta.c.value).where(self.meta.c.key == key))
+        return rows[0][0] if rows else None
 
     def set_meta(self, key: str, value: str) -> None:
-        self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+        with self._write() as conn:
+            self._upsert(conn, self.meta, [{"key": key, "value": value}], "key")
 
     def generation(self) -> int:
         return int(self.get_meta("generation") or 0)
 
     # -- units --------------------------------------------------------------------------------
     def doc_uids(self, doc_id: str) -> list[str]:
-        return [r[0] for r in self._db.execute("SELECT uid FROM units WHERE doc_id = ?", (doc_id,))]
+        return [r[0] for r in self._read(sa.select(self.units.c.uid).where(self.units.c.doc_id == doc_id))]
 
     def replace_units(self, doc_id: str, units: Sequence[IndexUnit], tokens: Sequence[list[str]]) -> None:
         """Swap the units of one document in one transaction, and bump the generation."""
-        with self._transaction():
-            self._db.execute("DELETE FROM units WHERE doc_id = ?", (doc_id,))
-            self._db.executemany(
-                'INSERT INTO units (uid, doc_id, doc, start, "end", kind, item_id, meeting_date, body, '
-                "agencies, sdg, status, text, hash, tokens) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [
-                    (
-                        u.uid,
-                        u.doc_id,
-                        u.doc,
-                        u.span[0],
-                        u.span[1],
-                        u.kind,
-                        u.item_id,
-                        u.meeting_date,
-                        u.body,
-                        _SEP.join(u.agencies),
-                        ",".join(str(g) for g in u.sdg),
-                        u.status,
-                        u.text,
-                        u.content_hash,
-                        _SEP.join(toks),
-                    )
-                    for u, toks in zip(units, tokens, strict=True)
-                ],
-            )
-            self._bump()
+        rows = [
+            {
+                "uid": u.uid,
+                "doc_id": u.doc_id,
+                "doc": u.doc,
+                "start": u.span[0],
+                "end": u.span[1],
+                "kind": u.kind,
+                "item_id": u.item_id,
+                "meeting_date": u.meeting_date,
+                "body": u.body,
+                "agencies": _SEP.join(u.agencies),
+                "sdg": ",".join(str(g) for g in u.sdg),
+                "status": u.status,
+                "text": u.text,
+                "hash": u.content_hash,
+                "tokens": _SEP.join(toks),
+            }
+            for u, toks in zip(units, tokens, strict=True)
+        ]
+        with self._write() as conn:
+            conn.execute(sa.delete(self.units).where(self.units.c.doc_id == doc_id))
+            if rows:
+                conn.execute(sa.insert(self.units), rows)
+            self._bump(conn)
 
     def delete_doc(self, doc_id: str) -> None:
-        with self._transaction():
-            self._db.execute("DELETE FROM units WHERE doc_id = ?", (doc_id,))
-            self._bump()
+        with self._write() as conn:
+            conn.execute(sa.delete(self.units).where(self.units.c.doc_id == doc_id))
+            self._bump(conn)
 
     def clear(self) -> None:
-        with self._transaction():
-            self._db.execute("DELETE FROM units")
-            self._db.execute("DELETE FROM vectors")
-            self._db.execute("DELETE FROM words")
-            self._db.execute("DELETE FROM meta WHERE key != 'generation'")
-            self._bump()
+        with self._write() as conn:
+            for table in (self.units, self.vectors, self.words):
+                conn.execute(sa.delete(table))
+            conn.execute(sa.delete(self.meta).where(self.meta.c.key.not_in(("generation", "catalog_id"))))
+            self._bump(conn)
 
     def doc_ids(self) -> set[str]:
-        return {r[0] for r in self._db.execute("SELECT DISTINCT doc_id FROM units")}
+        return {r[0] for r in self._read(sa.select(self.units.c.doc_id).distinct())}
 
     def unit_facts(self) -> list[tuple]:
-        return self._db.execute(f"SELECT {FACT_COLUMNS} FROM units ORDER BY row").fetchall()
+        return [tuple(r) for r in self._read(sa.select(*self._facts).order_by(self.units.c.row))]
 
     def units_by_row(self, rows: Sequence[int]) -> dict[int, tuple]:
-        marks = ",".join("?" * len(rows))
-        found = self._db.execute(f"SELECT {UNIT_COLUMNS} FROM units WHERE row IN ({marks})", list(rows))
-        return {r[0]: r for r in found}
+        if not rows:
+            return {}
+        found = self._read(sa.select(*self._unit_cols).where(self.units.c.row.in_(list(rows))))
+        return {r[0]: tuple(r) for r in found}
 
     def vectors_in_row_order(self, dim: int) -> np.ndarray:
         """Every unit's cached vector, in the view's row order (zeros where one is missing)."""
-        found = self._db.execute(
-            "SELECT v.vector FROM units u LEFT JOIN vectors v ON v.hash = u.hash ORDER BY u.row"
-        ).fetchall()
+        u, v = self.units, self.vectors
+        found = self._read(
+            sa.select(v.c.vector).select_from(u.outerjoin(v, v.c.hash == u.c.hash)).order_by(u.c.row)
+        )
         zero = bytes(4 * dim)
-        blobs = [b if b is not None and len(b) == 4 * dim else zero for (b,) in found]
+        blobs = [bytes(b) if b is not None and len(b) == 4 * dim else zero for (b,) in found]
         return np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(blobs), dim)
 
     def token_lists(self) -> list[list[str]]:
-        return [
-            t.split(_SEP) if t else [] for (t,) in self._db.execute("SELECT tokens FROM units ORDER BY row")
-        ]
+        found = self._read(sa.select(self.units.c.tokens).order_by(self.units.c.row))
+        return [t.split(_SEP) if t else [] for (t,) in found]
 
     def count(self) -> int:
-        return int(self._db.execute("SELECT COUNT(*) FROM units").fetchone()[0])
+        return int(self._read(sa.select(sa.func.count()).select_from(self.units))[0][0])
 
     # -- embedding cache ----------------------------------------------------------------------
     def cached_vectors(self, hashes: Iterable[str], dim: int) -> dict[str, np.ndarray]:
         wanted = list(dict.fromkeys(hashes))
         found: dict[str, np.ndarray] = {}
-        for i in range(0, len(wanted), 500):
-            chunk = wanted[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            for h, blob in self._db.execute(
-                f"SELECT hash, vector FROM vectors WHERE hash IN ({marks})", chunk
-            ):
-                vector = np.frombuffer(blob, dtype=np.float32)
-                if vector.shape[0] == dim:
-                    found[h] = vector
+        v = self.vectors
+        with self.engine.connect() as conn:
+            for i in range(0, len(wanted), _CHUNK):
+                chunk = wanted[i : i + _CHUNK]
+                for h, blob in conn.execute(sa.select(v.c.hash, v.c.vector).where(v.c.hash.in_(chunk))):
+                    vector = np.frombuffer(bytes(blob), dtype=np.float32)
+                    if vector.shape[0] == dim:
+                        found[h] = vector
         return found
 
     def cache_vectors(self, vectors: dict[str, np.ndarray]) -> None:
-        with self._transaction():
-            self._db.executemany(
-                "INSERT OR REPLACE INTO vectors (hash, vector) VALUES (?, ?)",
-                [(h, np.asarray(v, dtype=np.float32).tobytes()) for h, v in vectors.items()],
-            )
+        rows = [{"hash": h, "vector": np.asarray(x, dtype=np.float32).tobytes()} for h, x in vectors.items()]
+        with self._write() as conn:
+            self._upsert(conn, self.vectors, rows, "hash")
 
     def prune_vectors(self) -> None:
         """Forget cached vectors no unit uses any more."""
-        with self._transaction():
-            self._db.execute("DELETE FROM vectors WHERE hash NOT IN (SELECT hash FROM units)")
+        with self._write() as conn:
+            conn.execute(
+                sa.delete(self.vectors).where(self.vectors.c.hash.not_in(sa.select(self.units.c.hash)))
+            )
 
     # -- word vectors (English → Thai query translation) -------------------------------------
     def unknown_words(self, words: Sequence[str]) -> list[str]:
         known: set[str] = set()
-        for i in range(0, len(words), 500):
-            chunk = list(words[i : i + 500])
-            marks = ",".join("?" * len(chunk))
-            known.update(
-                r[0] for r in self._db.execute(f"SELECT word FROM words WHERE word IN ({marks})", chunk)
-            )
-        return [w for w in words if w not in known]
+        w = self.words
+        with self.engine.connect() as conn:
+            for i in range(0, len(words), _CHUNK):
+                chunk = list(words[i : i + _CHUNK])
+                known.update(r[0] for r in conn.execute(sa.select(w.c.word).where(w.c.word.in_(chunk))))
+        return [x for x in words if x not in known]
 
     def add_words(self, words: Sequence[str], vectors: np.ndarray) -> None:
-        with self._transaction():
-            self._db.executemany(
-                "INSERT OR REPLACE INTO words (word, vector) VALUES (?, ?)",
-                [(w, np.asarray(v, dtype=np.float32).tobytes()) for w, v in zip(words, vectors, strict=True)],
-            )
+        rows = [
+            {"word": w, "vector": np.asarray(v, dtype=np.float32).tobytes()}
+            for w, v in zip(words, vectors, strict=True)
+        ]
+        with self._write() as conn:
+            self._upsert(conn, self.words, rows, "word")
 
     def word_vectors(self, dim: int) -> tuple[list[str], np.ndarray]:
-        rows = [(w, b) for w, b in self._db.execute("SELECT word, vector FROM words") if len(b) == 4 * dim]
+        rows = [(w, bytes(b)) for w, b in self._read(sa.select(self.words.c.word, self.words.c.vector))]
+        rows = [(w, b) for w, b in rows if len(b) == 4 * dim]
         if not rows:
             return [], np.zeros((0, dim), dtype=np.float32)
         matrix = np.frombuffer(b"".join(b for _, b in rows), dtype=np.float32).reshape(len(rows), dim)
         return [w for w, _ in rows], matrix
 
     def word_count(self) -> int:
-        return int(self._db.execute("SELECT COUNT(*) FROM words").fetchone()[0])
-
-    # -- helpers ------------------------------------------------------------------------------
-    def _bump(self) -> None:
-        self.set_meta("generation", str(self.generation() + 1))
-
-    def _transaction(self):
-        return _Transaction(self._db)
-
-
-class _Transaction:
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self._db = db
-
-    def __enter__(self) -> None:
-        self._db.execute("BEGIN IMMEDIATE")
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        self._db.execute("ROLLBACK" if exc_type else "COMMIT")
+        return int(self._read(sa.select(sa.func.count()).select_from(self.words))[0][0])
 
 
 def split_keys(value: str) -> tuple[str, ...]:

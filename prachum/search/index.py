@@ -1,28 +1,29 @@
-"""The search index: units in a SQLite catalog, vectors in Chroma, BM25 beside them, fused.
+"""The search index: units in a catalog, vectors in Chroma, BM25 beside them, fused.
 
 Layout of ``index_dir``: ``catalog.sqlite3`` (units, embedding cache, which embedder built
 the index, generation), ``chroma/`` (PersistentClient, our own embeddings only — Chroma's
 default embedding function would download a model), ``bm25/`` (the bm25s matrix and the
 generation it reflects) and ``write.lock`` (fcntl lock held around every write).
+With a PostgreSQL ``database_url`` the catalog lives in that database (writers take an
+advisory lock instead) and the derived files sit in ``pg-<catalog id>/``; with a
+``chroma_url`` the vectors live in a Chroma server (see `prachum.search.catalog`, `.vectors`).
 """
 
 from __future__ import annotations
 
-import fcntl
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TextIO
 
 import numpy as np
 
 from prachum.errors import IndexMismatch, InvalidInput, choices
 from prachum.models import ACTION_STATUSES, KINDS, Embedder, Minutes, Span
 from prachum.search.bm25 import Bm25Matrix
-from prachum.search.catalog import Catalog
+from prachum.search.catalog import open_catalog
 from prachum.search.hybrid import FusionParams, fuse, overlaps_too_much, rank_lists, snippet_html
 from prachum.search.query import expand_query
 from prachum.search.tokens import has_thai, mark_spans, search_tokens
@@ -124,17 +125,24 @@ class Hit:
 
 
 class SearchIndex:
-    def __init__(self, index_dir: Path, embedder: Embedder, *, fusion: FusionParams | None = None) -> None:
+    def __init__(
+        self,
+        index_dir: Path,
+        embedder: Embedder,
+        *,
+        fusion: FusionParams | None = None,
+        database_url: str | None = None,
+        chroma_url: str | None = None,
+    ) -> None:
         self.index_dir = Path(index_dir)
         self.index_dir.mkdir(parents=True, exist_ok=True)
         self.embedder = embedder
         self.fusion = fusion or FusionParams()
-        self.catalog = Catalog(self.index_dir / "catalog.sqlite3")
-        self.vectors = VectorStore(self.index_dir / "chroma")
-        self._lock_path = self.index_dir / "write.lock"
+        self.catalog = open_catalog(self.index_dir, database_url)
+        self.vectors = VectorStore(self.index_dir / "chroma", url=chroma_url)
         self._thread_lock = threading.RLock()
         self._lock_depth = 0
-        self._lock_file: TextIO | None = None
+        self._held: ExitStack | None = None
         self._view: UnitView | None = None
         self._bm25: Bm25Matrix | None = None
         self._own_generation = -1  # the generation this instance's last write produced
@@ -143,20 +151,19 @@ class SearchIndex:
     # -- locking ------------------------------------------------------------------------------
     @contextmanager
     def write_lock(self) -> Iterator[None]:
-        """Exclusive across processes (fcntl) and threads; re-entrant within one holder."""
+        """Exclusive across processes (the catalog's lock) and threads; re-entrant within one holder."""
         with self._thread_lock:
             if self._lock_depth == 0:
-                self._lock_file = open(self._lock_path, "a+")  # noqa: SIM115 - held across the block
-                fcntl.flock(self._lock_file, fcntl.LOCK_EX)
+                self._held = ExitStack()
+                self._held.enter_context(self.catalog.lock())
             self._lock_depth += 1
             try:
                 yield
             finally:
                 self._lock_depth -= 1
-                if self._lock_depth == 0 and self._lock_file is not None:
-                    fcntl.flock(self._lock_file, fcntl.LOCK_UN)
-                    self._lock_file.close()
-                    self._lock_file = None
+                if self._lock_depth == 0 and self._held is not None:
+                    self._held.close()
+                    self._held = None
 
     # -- embedder bookkeeping -----------------------------------------------------------------
     def _check_embedder(self, *, claim: bool) -> None:
@@ -245,7 +252,7 @@ class SearchIndex:
             if self._view is not None and generation != self._own_generation:
                 self.vectors.reopen()  # another process wrote: Chroma's in-memory copy is stale
             view = UnitView(self.catalog.unit_facts(), generation)
-            folder = self.index_dir / "bm25"
+            folder = self.catalog.cache_dir / "bm25"
             bm25 = Bm25Matrix.load(folder, generation)
             if bm25 is None or bm25.n_rows != len(view):
                 bm25 = Bm25Matrix.build(self.catalog.token_lists())
@@ -335,7 +342,7 @@ class SearchIndex:
 
     def _matrix(self, view: UnitView) -> np.ndarray:
         """Unit vectors in view order: the saved .npy, or rebuilt from the embedding cache and saved."""
-        folder, dim = self.index_dir / "matrix", self.embedder.dim
+        folder, dim = self.catalog.cache_dir / "matrix", self.embedder.dim
         matrix = load_matrix(folder, view.generation, len(view), dim)
         if matrix is None:
             matrix = self.catalog.vectors_in_row_order(dim)

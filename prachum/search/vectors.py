@@ -1,9 +1,13 @@
-"""Vectors in a Chroma PersistentClient collection (cosine space), always with our embeddings.
+"""Vectors in a Chroma collection (cosine space), always with our embeddings: an embedded
+PersistentClient in the index folder, or a Chroma server (`chroma run`) through HttpClient when
+``PRACHUM_CHROMA_URL`` is set, so that API workers on several machines share one collection.
 
 Chroma's HNSW answers an unfiltered top-k in a few milliseconds at 100k units, but its
 ``where`` filters cost 60–100 ms there (bench/search.py). Filtered queries therefore do not
 go through Chroma: the index scores the allowed rows exactly with numpy, against the matrix
-saved here by `save_matrix` (rebuilt from the embedding cache after each write).
+saved here by `save_matrix` (rebuilt from the catalog's embedding cache after each write).
+That matrix is a per-machine cache: with a shared catalog each machine rebuilds its own from
+the vectors cached by content hash, which stay the source of truth.
 """
 
 from __future__ import annotations
@@ -13,14 +17,17 @@ import os
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import numpy as np
+
+from prachum.errors import InvalidInput, PrachumError
 
 COLLECTION = "prachum_units"
 
 
 @lru_cache(maxsize=16)
-def _client(path: str):
+def _persistent_client(path: str):
     import chromadb
 
     # one client per folder and process: Chroma refuses a second one with other settings
@@ -29,16 +36,50 @@ def _client(path: str):
     )
 
 
+def check_chroma_url(url: str) -> tuple[str, int, bool]:
+    """(host, port, ssl) of a Chroma server URL such as ``http://127.0.0.1:8001``."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/"):
+        raise InvalidInput(f"PRACHUM_CHROMA_URL {url!r} is not a server address like http://host:port")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 8000)
+    except ValueError:
+        raise InvalidInput(f"PRACHUM_CHROMA_URL {url!r} has a bad port") from None
+    return parts.hostname, port, parts.scheme == "https"
+
+
+@lru_cache(maxsize=16)
+def _http_client(url: str):
+    import chromadb
+
+    host, port, ssl = check_chroma_url(url)
+    try:
+        return chromadb.HttpClient(
+            host=host, port=port, ssl=ssl, settings=chromadb.Settings(anonymized_telemetry=False)
+        )
+    except Exception as exc:  # chromadb raises ValueError/ConnectError/... depending on the failure
+        raise PrachumError(f"cannot reach the Chroma server at {url} ({type(exc).__name__}: {exc})") from None
+
+
 class VectorStore:
-    def __init__(self, folder: Path) -> None:
+    """``url`` None: embedded Chroma in ``folder``; else the Chroma server at ``url``."""
+
+    def __init__(self, folder: Path, url: str | None = None) -> None:
         self.folder = folder
+        self.url = url
+        if url is not None:
+            check_chroma_url(url)
         self._collection = None
+
+    def _client(self):
+        return _http_client(self.url) if self.url is not None else _persistent_client(str(self.folder))
 
     @property
     def collection(self):
         if self._collection is None:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            self._collection = _client(str(self.folder)).get_or_create_collection(
+            if self.url is None:
+                self.folder.mkdir(parents=True, exist_ok=True)
+            self._collection = self._client().get_or_create_collection(
                 COLLECTION, metadata={"hnsw:space": "cosine"}, embedding_function=None
             )
         return self._collection
@@ -46,7 +87,7 @@ class VectorStore:
     def add(self, uids: Sequence[str], vectors: np.ndarray, doc_ids: Sequence[str]) -> None:
         if not uids:
             return
-        step = max(1, min(5000, _client(str(self.folder)).get_max_batch_size()))
+        step = max(1, min(5000, self._client().get_max_batch_size()))
         for i in range(0, len(uids), step):
             self.collection.upsert(
                 ids=list(uids[i : i + step]),
@@ -60,15 +101,18 @@ class VectorStore:
 
     def reopen(self) -> None:
         """Drop this process's Chroma client: it keeps its own HNSW copy in memory and does
-        not see what another process wrote since (measured: a new vector stays invisible)."""
+        not see what another process wrote since (measured: a new vector stays invisible).
+        A Chroma server holds the one copy every client reads: nothing to drop."""
+        if self.url is not None:
+            return
         from chromadb.api.client import SharedSystemClient
 
         SharedSystemClient.clear_system_cache()
-        _client.cache_clear()
+        _persistent_client.cache_clear()
         self._collection = None
 
     def reset(self) -> None:
-        client = _client(str(self.folder))
+        client = self._client()
         if COLLECTION in {getattr(c, "name", c) for c in client.list_collections()}:
             client.delete_collection(COLLECTION)
         self._collection = None
