@@ -39,6 +39,7 @@ class Settings:
     max_text_mb: int = 5  # decoded text per document (~1,600 pages); minutes are far smaller
     thai_digits: bool = False  # briefing notes with Thai digits
     gazetteer_extra: Path | None = None  # user agencies file (defaults to data_dir/agencies.tsv)
+    inline_worker: bool = True  # the API process also runs queued ingest jobs (a worker thread)
 
     @classmethod
     def from_env(cls, data_dir: str | Path | None = None) -> Settings:
@@ -55,6 +56,7 @@ class Settings:
             max_pdf_pages=_env_int("PRACHUM_MAX_PDF_PAGES", 1000),
             max_text_mb=_env_int("PRACHUM_MAX_TEXT_MB", 5),
             thai_digits=env.get("PRACHUM_THAI_DIGITS", "").lower() in ("1", "true", "yes"),
+            inline_worker=env.get("PRACHUM_INLINE_WORKER", "1").lower() not in ("0", "false", "no"),
         )
         if settings.embedder not in EMBEDDERS:
             raise InvalidInput(f"PRACHUM_EMBEDDER: {choices(settings.embedder, EMBEDDERS)}")

@@ -26,6 +26,11 @@ if TYPE_CHECKING:
 # (name them explicitly to ingest them).
 FOLDER_METADATA = {"readme", "license", "licence", "changelog", "sources", "notice", "authors"}
 
+# The steps of one document, in order, as reported to a `Progress` callback (the job queue
+# shows them in the web UI); the second argument is the number of pages once the file is read.
+STEPS = ("reading", "analysing", "storing", "indexing")
+Progress = Callable[[str, int | None], None]
+
 
 @dataclass(frozen=True)
 class IngestResult:
@@ -91,6 +96,10 @@ def analyse(document: Document, services: Services) -> Minutes:
     )
 
 
+def _no_progress(_step: str, _pages: int | None) -> None:
+    return None
+
+
 class Pipeline:
     def __init__(self, services: Services) -> None:
         self.services = services
@@ -121,17 +130,37 @@ class Pipeline:
                 on_result(result)
         return results
 
-    def ingest_bytes(self, data: bytes, file_name: str, *, actor: str = "api") -> IngestResult:
+    def ingest_bytes(
+        self, data: bytes, file_name: str, *, actor: str = "api", progress: Progress | None = None
+    ) -> IngestResult:
         """Ingest an upload. The file name is used for its suffix and display only (never as a path)."""
         safe_name = _safe_file_name(file_name)
         return self._guarded(
-            safe_name, lambda: read_bytes(data, safe_name, limits=self.limits), f"upload:{safe_name}", actor
+            safe_name,
+            lambda: read_bytes(data, safe_name, limits=self.limits),
+            f"upload:{safe_name}",
+            actor,
+            progress,
         )
 
-    def _guarded(self, label: str, read: Callable[[], Document], source_key: str, actor: str) -> IngestResult:
+    def ingest_file(self, path: str | Path, *, actor: str = "cli", progress: Progress | None = None) -> IngestResult:
+        """Ingest one file, stored under its resolved path like `ingest_paths` does."""
+        path = Path(path)
+        return self._guarded(str(path), lambda: read_path(path, limits=self.limits), _source_key(path), actor, progress)
+
+    def _guarded(
+        self,
+        label: str,
+        read: Callable[[], Document],
+        source_key: str,
+        actor: str,
+        progress: Progress | None = None,
+    ) -> IngestResult:
         """One file: a failure becomes a result line, never an exception that stops the batch."""
+        report = progress or _no_progress
         try:
-            return self._ingest_document(read(), source_key, label, actor)
+            report("reading", None)
+            return self._ingest_document(read(), source_key, label, actor, report)
         except PrachumError as exc:
             return IngestResult(label, "failed", message=str(exc))
         except MemoryError:
@@ -141,7 +170,10 @@ class Pipeline:
                 raise
             return IngestResult(label, "failed", message=f"{Path(label).name}: internal error ({type(exc).__name__}: {exc})")
 
-    def _ingest_document(self, document: Document, source_key: str, label: str, actor: str) -> IngestResult:
+    def _ingest_document(
+        self, document: Document, source_key: str, label: str, actor: str, report: Progress = _no_progress
+    ) -> IngestResult:
+        report("analysing", len(document.pages) or None)
         same = self.store.document_with_hash(document.content_hash)
         if same:
             note = "" if same["source_key"] == source_key else f" (same content as {same['file_name']})"
@@ -150,13 +182,16 @@ class Pipeline:
             raise ReadError(f"{document.file_name}: no text could be read")
         minutes = analyse(document, self.services)
         register = self.services.register
+        report("storing", len(document.pages) or None)
         with self.store.begin() as conn:
+            self.store.serialise_writers(conn)
             # another process may have stored the same content while we were analysing
             same = self.store.document_with_hash(document.content_hash, conn)
             if same:
                 return IngestResult(label, "unchanged", same["id"], f"already stored (by another process as {same['file_name']})")
             replaced = self.store.save_minutes(conn, minutes, source_key, actor=actor)
             register.sync_document(conn, minutes, replaced_doc_id=replaced, actor=actor)
+        report("indexing", len(document.pages) or None)
         self._index(minutes, replaced)
         return IngestResult(
             label,
@@ -177,6 +212,7 @@ class Pipeline:
 
     def delete(self, doc_id: str, actor: str = "cli") -> None:
         with self.store.begin() as conn:
+            self.store.serialise_writers(conn)
             self.services.register.forget_document(conn, doc_id, actor=actor)
             self.store.delete_document(doc_id, actor=actor, conn=conn)
         index = self.services.index

@@ -1,9 +1,12 @@
-"""All tables, in one place, so every process creates the same schema (SQLAlchemy Core)."""
+"""All tables, in one place: the current shape of the schema (SQLAlchemy Core).
+
+The database gets there through the Alembic revisions in `prachum.migrations` (run by
+`Store` on open); `SCHEMA_VERSION` is the head revision's number, also kept in ``meta``."""
 from __future__ import annotations
 
 import sqlalchemy as sa
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 METADATA = sa.MetaData()
 
 documents = sa.Table(
@@ -129,4 +132,32 @@ followups = sa.Table(
     sa.Column("created_at", sa.String(32), nullable=False),
     sa.Column("actor", sa.Text, nullable=False),
     sa.UniqueConstraint("rec_id", "item_id", name="uq_followup_pair"),
+)
+
+
+# -- the ingest job queue (prachum.jobs) ----------------------------------------------------
+jobs = sa.Table(
+    "jobs",
+    METADATA,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("kind", sa.String(16), nullable=False),  # ingest
+    sa.Column("file_name", sa.Text, nullable=False),
+    sa.Column("source_path", sa.Text),  # a file the workers can read, or None for an upload
+    sa.Column("payload", sa.LargeBinary),  # the uploaded bytes; dropped once the job is finished
+    sa.Column("actor", sa.Text, nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),  # queued | running | done | failed
+    sa.Column("step", sa.String(16)),  # reading | analysing | storing | indexing
+    sa.Column("steps_done", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("steps_total", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("pages", sa.Integer),  # pages read, once known
+    sa.Column("result", sa.JSON),
+    sa.Column("error", sa.Text),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("claimed_by", sa.Text),
+    # times are epoch seconds: a stale claim is found by comparing numbers, the same on every engine
+    sa.Column("heartbeat", sa.Float),
+    sa.Column("queued_at", sa.Float, nullable=False),
+    sa.Column("started_at", sa.Float),
+    sa.Column("finished_at", sa.Float),
+    sa.Index("ix_jobs_state_queued_at", "state", "queued_at"),
 )

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from prachum.config import Settings
 
 if TYPE_CHECKING:
+    from prachum.jobs import JobQueue
     from prachum.models import Embedder, Minutes
     from prachum.nlp.gazetteer import Gazetteer
     from prachum.nlp.sdg import SdgTagger
@@ -67,6 +68,12 @@ class Services:
         from prachum.tracking.register import Register
 
         return Register(self.store, self.embedder)
+
+    @cached_property
+    def jobs(self) -> JobQueue:
+        from prachum.jobs import JobQueue
+
+        return JobQueue(self.store)
 
     @cached_property
     def pipeline(self) -> Pipeline:

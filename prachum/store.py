@@ -1,7 +1,9 @@
-"""The store: documents, their extraction records and an audit trail, in SQLite (WAL).
+"""The store: documents, their extraction records and an audit trail, in SQLite (WAL) by
+default or PostgreSQL (``PRACHUM_DATABASE_URL=postgresql+psycopg://…``).
 
-SQLAlchemy Core keeps the SQL portable (PostgreSQL later) while staying close to the
-tables (all defined in `prachum.schema`, the register's too). Writes happen in one transaction per document, so a crash leaves a
+SQLAlchemy Core keeps the SQL portable while staying close to the tables (all defined in
+`prachum.schema`, the register's too); Alembic revisions (`prachum.migrations`) bring a
+database to that schema when the store opens. Writes happen in one transaction per document, so a crash leaves a
 document either fully stored or absent; `index_state` says whether the search index has
 caught up with it (the pipeline indexes after commit; `prachum reindex` repairs).
 """
@@ -31,10 +33,11 @@ from prachum.models import (
     SdgTag,
     SdgTarget,
 )
-from prachum.schema import METADATA, SCHEMA_VERSION, audit, documents, items, meta
+from prachum.schema import audit, documents, items, meta
 
-# Migrations from version N to N+1 (functions of a Connection). Empty while at version 1.
-MIGRATIONS: dict[int, Any] = {}
+# PostgreSQL advisory lock keys (any 64-bit numbers, the same in every prachum process)
+MIGRATION_LOCK = 0x70726163_68756D01  # one process at a time brings the schema up to date
+WRITERS_LOCK = 0x70726163_68756D02  # document/register writers, as BEGIN IMMEDIATE does on SQLite
 
 
 def now_iso() -> str:
@@ -60,6 +63,10 @@ def _sqlite_begin(conn: Connection) -> None:
 
 
 class Store:
+    # extra create_engine arguments for a database server (e.g. ``poolclass=NullPool`` behind
+    # pgbouncer, or when many short-lived stores share one server, as the test suite does)
+    server_engine_options: dict[str, Any] = {}
+
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         url = settings.db_url
@@ -69,29 +76,40 @@ class Store:
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
             sa.event.listen(self.engine, "begin", _sqlite_begin)
         else:
-            self.engine = sa.create_engine(url, pool_pre_ping=True)
-        self._create_schema()
+            options = {"pool_pre_ping": True, **self.server_engine_options}
+            self.engine = sa.create_engine(url, **options)
+        self.dialect = self.engine.dialect.name
+        self._migrate()
 
     # -- schema -------------------------------------------------------------------------
-    def _create_schema(self) -> None:
-        # IMMEDIATE: processes opening a new data dir at once wait for each other instead of failing
-        with self.begin() as conn:
-            METADATA.create_all(conn)
-            row = conn.execute(sa.select(meta.c.value).where(meta.c.key == "schema_version")).first()
-            version = int(row[0]) if row else 0
-            if version == 0:
-                conn.execute(sa.insert(meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
+    def _migrate(self) -> None:
+        """Bring the database to the schema's head revision. Processes opening a new data dir
+        at once wait for each other instead of failing: the upgrade runs in a write
+        transaction (BEGIN IMMEDIATE on SQLite) holding an advisory lock on PostgreSQL."""
+        from prachum.migrations import runner
+
+        with self.engine.connect() as conn:  # the usual case: already there, no lock taken
+            if runner.current_revision(conn) == runner.head():
                 return
-            while version < SCHEMA_VERSION:
-                MIGRATIONS[version](conn)
-                version += 1
-                conn.execute(sa.update(meta).where(meta.c.key == "schema_version").values(value=str(version)))
+        with self.begin() as conn:
+            if self.dialect == "postgresql":
+                conn.execute(sa.select(sa.func.pg_advisory_xact_lock(MIGRATION_LOCK)))
+            runner.upgrade(conn)
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:
         """One write transaction; everything written inside commits or rolls back together."""
         with self.engine.connect().execution_options(prachum_write=True) as conn, conn.begin():
             yield conn
+
+    def serialise_writers(self, conn: Connection) -> None:
+        """Make ``conn``'s transaction the only document/register writer until it ends.
+
+        Ingest, delete and the link commands read the register, decide, then write: on SQLite
+        BEGIN IMMEDIATE already serialises them; on PostgreSQL this transaction-level advisory
+        lock does, while readers and single-record updates (row locks) carry on."""
+        if self.dialect == "postgresql":
+            conn.execute(sa.select(sa.func.pg_advisory_xact_lock(WRITERS_LOCK)))
 
     def get_meta(self, key: str) -> str | None:
         with self.engine.connect() as conn:
@@ -100,10 +118,13 @@ class Store:
 
     def set_meta(self, key: str, value: str, conn: Connection | None = None) -> None:
         def write(c: Connection) -> None:
-            if c.execute(sa.select(meta.c.key).where(meta.c.key == key)).first():
-                c.execute(sa.update(meta).where(meta.c.key == key).values(value=value))
+            # one statement, so two processes setting the same new key never collide
+            if self.dialect == "postgresql":
+                from sqlalchemy.dialects.postgresql import insert
             else:
-                c.execute(sa.insert(meta).values(key=key, value=value))
+                from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+            upsert = insert(meta).values(key=key, value=value)
+            c.execute(upsert.on_conflict_do_update(index_elements=[meta.c.key], set_={"value": value}))
 
         if conn is not None:
             write(conn)
@@ -180,9 +201,14 @@ class Store:
         query = sa.select(
             cols.id, cols.file_name, cols.format, cols.meeting_date, cols.body, cols.title, cols.n_items,
             cols.ingested_at, cols.source_path, cols.index_state, cols.sdg, cols.pages, cols.warnings,
-        ).order_by(cols.meeting_date.desc().nulls_last(), cols.file_name)
+        )
         with self.engine.connect() as conn:
-            rows = conn.execute(query).mappings().all()
+            rows = list(conn.execute(query).mappings().all())
+        # latest meeting first, then by name in code-point order: the same on every engine
+        # (PostgreSQL would otherwise sort Thai names by the database's collation)
+        rows.sort(key=lambda r: r["file_name"])
+        rows.sort(key=lambda r: r["meeting_date"] or "", reverse=True)
+        rows.sort(key=lambda r: r["meeting_date"] is None)
         out = []
         for row in rows:
             record = dict(row)

@@ -29,6 +29,9 @@ def _is_local(address: object) -> bool:
     return False
 
 
+PG_DATABASE = pytest.StashKey[object]()
+
+
 class NetworkBlocked(RuntimeError):
     pass
 
@@ -90,11 +93,52 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="rewrite golden output files from the current code instead of comparing (review the diff!)",
     )
+    parser.addoption(
+        "--pg-url",
+        default=os.environ.get("PRACHUM_TEST_DATABASE_URL") or None,
+        help="run every store on PostgreSQL: a superuser URL (postgresql+psycopg://…); one database "
+        "is created for the session and a schema per data dir (default: $PRACHUM_TEST_DATABASE_URL)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
     if config.getoption("--update-golden"):
         os.environ["PRACHUM_UPDATE_GOLDEN"] = "1"  # golden tests read this (also settable by hand)
+    if config.getoption("--pg-url"):
+        from pg_harness import PgTestDatabase
+
+        database = PgTestDatabase(config.getoption("--pg-url"))
+        database.install()
+        config.stash[PG_DATABASE] = database
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    database = config.stash.get(PG_DATABASE, None)
+    if database is not None:
+        database.drop()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    database = config.stash.get(PG_DATABASE, None)
+    return f"store: PostgreSQL, database {database.name}" if database else "store: SQLite (per test data dir)"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    on_pg = config.stash.get(PG_DATABASE, None) is not None
+    for item in items:
+        if on_pg and "sqlite_only" in item.keywords:
+            item.add_marker(pytest.mark.skip(reason="exercises the SQLite file itself; this run is on PostgreSQL"))
+        if not on_pg and "postgres" in item.keywords:
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: set PRACHUM_TEST_DATABASE_URL"))
+
+
+@pytest.fixture(scope="session")
+def pg_database(pytestconfig: pytest.Config):  # type: ignore[no-untyped-def]
+    """The session's PostgreSQL test database (tests using it are marked ``postgres``)."""
+    database = pytestconfig.stash.get(PG_DATABASE, None)
+    if database is None:
+        pytest.skip("needs PostgreSQL: set PRACHUM_TEST_DATABASE_URL")
+    return database
 
 
 @pytest.fixture

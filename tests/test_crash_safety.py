@@ -41,7 +41,11 @@ def _make_docs(folder: Path, count: int, offset: int = 0) -> list[Path]:
 
 
 def _env(data_dir: Path) -> dict[str, str]:
-    env = dict(os.environ, PRACHUM_DATA_DIR=str(data_dir), PRACHUM_EMBEDDER="hashing")
+    from prachum.config import Settings
+
+    # the same store as this process's Settings for data_dir (its PostgreSQL schema on the PG run)
+    database = Settings.from_env(data_dir).db_url
+    env = dict(os.environ, PRACHUM_DATA_DIR=str(data_dir), PRACHUM_EMBEDDER="hashing", PRACHUM_DATABASE_URL=database)
     env.pop("PRACHUM_DEBUG", None)
     return env
 
@@ -237,6 +241,7 @@ def test_two_ingest_processes_and_the_server_at_once(tmp_path: Path) -> None:
     assert accepted
 
 
+@pytest.mark.sqlite_only
 def test_backup_while_an_ingest_writes_restores_a_consistent_store(tmp_path: Path) -> None:
     """`prachum backup` during a batch (SQLite online backup + index copy under the index lock),
     then `prachum restore`: the restored store is consistent and holds what the backup counted."""

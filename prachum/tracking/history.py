@@ -16,8 +16,10 @@ from prachum.store import now_iso
 class RecordRows:
     store: Any
 
-    def _row(self, conn: Connection, rec_id: str) -> Any:
-        row = conn.execute(sa.select(recs).where(recs.c.id == rec_id)).first()
+    def _row(self, conn: Connection, rec_id: str, *, lock: bool = False) -> Any:
+        """The record's row; ``lock`` holds it (SELECT … FOR UPDATE) until the transaction ends."""
+        query = sa.select(recs).where(recs.c.id == rec_id)
+        row = conn.execute(query.with_for_update() if lock else query).first()
         if row is None:
             raise NotFound(f"no register record with id {rec_id!r}")
         return row

@@ -144,6 +144,7 @@ class LinkBook(RecordRows):
         if state not in MANUAL_STATES:
             raise InvalidInput(f"link state: {choices(state, MANUAL_STATES)}")
         with self.store.begin() as conn:
+            self.store.serialise_writers(conn)
             rec = self._row(conn, rec_id)
             item = conn.execute(
                 sa.select(items.c.id, items.c.doc_id, items.c.text, items.c.status, documents.c.meeting_date)
@@ -187,6 +188,7 @@ class LinkBook(RecordRows):
 
     def confirm_link(self, rec_id: str, item_id: str, actor: str) -> dict[str, Any]:
         with self.store.begin() as conn:
+            self.store.serialise_writers(conn)
             link = self._link_row(conn, rec_id, item_id)
             if link.state == "confirmed":
                 raise Conflict(f"the link {rec_id!r} → {item_id!r} is already confirmed")
@@ -215,6 +217,7 @@ class LinkBook(RecordRows):
     def reject_link(self, rec_id: str, item_id: str, actor: str) -> dict[str, Any]:
         """Mark a link wrong (kept, so it is not proposed again); a status it set is undone."""
         with self.store.begin() as conn:
+            self.store.serialise_writers(conn)
             link = self._link_row(conn, rec_id, item_id)
             if link.state == "rejected":
                 raise Conflict(f"the link {rec_id!r} → {item_id!r} is already rejected")
@@ -230,6 +233,7 @@ class LinkBook(RecordRows):
     def unlink(self, rec_id: str, item_id: str, actor: str) -> dict[str, Any]:
         """Remove a link entirely (it may be proposed again later); a status it set is undone."""
         with self.store.begin() as conn:
+            self.store.serialise_writers(conn)
             link = self._link_row(conn, rec_id, item_id)
             conn.execute(sa.delete(followups).where(followups.c.id == link.id))
             self._history(conn, rec_id, actor, "link", link.state, "removed", "ผู้ใช้ยกเลิกการเชื่อมโยง", item_id)

@@ -112,7 +112,9 @@ class Register(DocumentSync):
         forbidden transition or a deadline change without a reason, Conflict when
         ``expected_version`` is not the stored version."""
         with self.store.begin() as conn:
-            row = self._row(conn, rec_id)
+            # the row lock makes a concurrent update wait and then read this one's result
+            # (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers)
+            row = self._row(conn, rec_id, lock=True)
             if expected_version is not None and row.version != expected_version:
                 raise Conflict(
                     f"record {rec_id!r} is at version {row.version}, not {expected_version}: reload and retry"
