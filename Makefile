@@ -1,6 +1,7 @@
 # Two commands do everything on a fresh Debian/Ubuntu machine with Python 3.11+:
 #   make run   — create .venv, install, load the demo corpus, start the server and print its URL
-#   make test  — create .venv, install, run the whole suite (slow tests included)
+#   make test  — create .venv, install, run the whole suite (slow tests included) on SQLite, then
+#                again on a local PostgreSQL (make test-pg: installs and starts it, fails if it cannot)
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -11,15 +12,15 @@ export PRACHUM_DATA_DIR ?= $(CURDIR)/data
 # the demo minutes (the PDF's source text is left out: it would be the same meeting twice)
 DEMO_FILES := $(filter-out %.source.txt,$(wildcard corpus/samples/*.txt corpus/samples/*.docx corpus/samples/*.pdf))
 
-.PHONY: run test install system-deps demo lint bench clean
+.PHONY: run test test-pg install system-deps demo lint bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	# torch only from the local CPU wheel (never a CUDA build from the index); used by the [st] extra
 	$(PY) -m pip install -q torch==2.13.0 || echo "note: torch 2.13.0 not available; the sentence-transformers extra is skipped"
-	$(PY) -m pip install -q -e '.[dev]'
-	$(PY) -c "import torch" 2>/dev/null && $(PY) -m pip install -q -e '.[dev,st]' || true
+	$(PY) -m pip install -q -e '.[dev,pg]'
+	$(PY) -c "import torch" 2>/dev/null && $(PY) -m pip install -q -e '.[dev,pg,st]' || true
 	touch $@
 
 install: $(VENV)/.installed
@@ -43,6 +44,17 @@ run: demo
 
 test: install system-deps
 	$(PY) -m pytest -q -p no:cacheprovider
+	$(MAKE) test-pg
+
+# The same suite with every store on PostgreSQL (a database per run, a schema per data dir).
+# Slow tests that do not touch the store (models, OCR, LibreOffice) ran once above; the slow
+# store tests (crash safety, concurrent processes, served app) run here again.
+PG_SLOW := tests/test_crash_safety.py tests/test_web_browser.py tests/test_api_serve.py
+test-pg: install
+	@url=$$(bash scripts/postgres-ci.sh) || { echo "error: PostgreSQL could not be installed or started (scripts/postgres-ci.sh); the PostgreSQL run is required" >&2; exit 1; }; \
+	echo "PostgreSQL run: $$url"; \
+	PRACHUM_TEST_DATABASE_URL="$$url" $(PY) -m pytest -q -p no:cacheprovider -m "not slow" && \
+	PRACHUM_TEST_DATABASE_URL="$$url" $(PY) -m pytest -q -p no:cacheprovider $(PG_SLOW)
 
 lint: install
 	$(VENV)/bin/ruff check prachum tests bench
