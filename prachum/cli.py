@@ -30,6 +30,7 @@ COMMAND_MODULES: list[str] = [
     "prachum.cli_serve",
     "prachum.cli_brief",
     "prachum.cli_sdg",
+    "prachum.cli_jobs",
 ]
 
 

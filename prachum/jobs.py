@@ -11,6 +11,7 @@ worker stopped sending heartbeats for ``stale_after`` seconds is claimed again; 
 """
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import threading
@@ -106,6 +107,16 @@ class Job:
 _COLUMNS = [c for c in jobs.c if c.name != "payload"]
 
 
+def _in_states(query: sa.Select, state: str | None) -> sa.Select:
+    if not state:
+        return query
+    wanted = [s.strip() for s in state.split(",") if s.strip()]
+    for value in wanted:
+        if value not in STATES:
+            raise InvalidInput(f"job state: {choices(value, STATES)}")
+    return query.where(jobs.c.state.in_(wanted))
+
+
 class JobQueue:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -151,21 +162,13 @@ class JobQueue:
 
     def list(self, state: str | None = None, limit: int = 100, offset: int = 0) -> list[Job]:
         """Jobs, newest first; ``state`` may list several, separated by commas."""
-        query = sa.select(*_COLUMNS).order_by(jobs.c.queued_at.desc(), jobs.c.id)
-        if state:
-            wanted = [s.strip() for s in state.split(",") if s.strip()]
-            for value in wanted:
-                if value not in STATES:
-                    raise InvalidInput(f"job state: {choices(value, STATES)}")
-            query = query.where(jobs.c.state.in_(wanted))
+        query = _in_states(sa.select(*_COLUMNS), state).order_by(jobs.c.queued_at.desc(), jobs.c.id)
         with self.store.engine.connect() as conn:
             rows = conn.execute(query.limit(limit).offset(offset)).mappings().all()
         return [Job.from_row(r) for r in rows]
 
     def count(self, state: str | None = None) -> int:
-        query = sa.select(sa.func.count()).select_from(jobs)
-        if state:
-            query = query.where(jobs.c.state == state)
+        query = _in_states(sa.select(sa.func.count()).select_from(jobs), state)
         with self.store.engine.connect() as conn:
             return int(conn.execute(query).scalar_one())
 
@@ -346,7 +349,15 @@ class Worker:
         stop = stop or threading.Event()
         done: list[Job] = []
         while not stop.is_set():
-            job = self.run_one()
+            try:
+                job = self.run_one()
+            except Exception:
+                if not forever:
+                    raise
+                # the database went away (restart, network): a long-lived worker waits and retries
+                logging.getLogger(__name__).exception("worker %s: could not run a job; retrying", self.name)
+                stop.wait(poll)
+                continue
             if job is not None:
                 done.append(job)
                 if on_job:

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from prachum.config import Settings
-from prachum.errors import NotFound
+from prachum.errors import InvalidInput, NotFound
 from prachum.models import (
     AgencyMention,
     Boilerplate,
@@ -62,6 +62,15 @@ def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+def _refuse_nul(_conn, _cursor, _statement, parameters, _context, executemany) -> None:  # type: ignore[no-untyped-def]
+    """PostgreSQL cannot hold NUL characters in text (SQLite can, and exports then choke on
+    them): refuse them the same way on both engines, as bad input rather than a crash."""
+    for row in parameters if executemany else (parameters,):
+        for value in row.values() if isinstance(row, dict) else row or ():
+            if isinstance(value, str) and "\x00" in value:
+                raise InvalidInput(f"text with a NUL character (\\x00) cannot be stored or looked up: {value[:40]!r}")
+
+
 class Store:
     # extra create_engine arguments for a database server (e.g. ``poolclass=NullPool`` behind
     # pgbouncer, or when many short-lived stores share one server, as the test suite does)
@@ -79,6 +88,7 @@ class Store:
             options = {"pool_pre_ping": True, **self.server_engine_options}
             self.engine = sa.create_engine(url, **options)
         self.dialect = self.engine.dialect.name
+        sa.event.listen(self.engine, "before_cursor_execute", _refuse_nul)
         self._migrate()
 
     # -- schema -------------------------------------------------------------------------

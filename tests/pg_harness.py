@@ -3,7 +3,7 @@ database per session, and a fresh schema for every data dir a test uses, selecte
 the connection's search_path. `install` makes every Settings without an explicit database
 URL point at the schema of its data dir, so tests written for the SQLite default (a store
 per temp data dir) run unchanged against PostgreSQL; subprocesses get the URL through
-``PRACHUM_DATABASE_URL`` (see `database_url_for`)."""
+``PRACHUM_DATABASE_URL`` set from ``Settings.db_url`` (see tests/test_crash_safety.py)."""
 from __future__ import annotations
 
 import hashlib
@@ -13,6 +13,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import NullPool
+
+MARKER = ".pg-test-schema"  # in a data dir: the schema that holds its store on this run
 
 
 class PgTestDatabase:
@@ -29,14 +31,46 @@ class PgTestDatabase:
         self.schemas: set[str] = set()
 
     def url_for(self, data_dir: Path) -> str:
-        """The database URL of ``data_dir``'s own schema (created on first use)."""
-        schema = "t_" + hashlib.sha1(str(Path(data_dir).resolve()).encode()).hexdigest()[:24]
+        """The database URL of ``data_dir``'s own schema (created on first use). A data dir
+        copied from another (tests copy a prepared one) has the other's marker file: its
+        schema starts as a copy of the other's, as the SQLite file would have been copied."""
+        data_dir = Path(data_dir).resolve()
+        schema = "t_" + hashlib.sha1(str(data_dir).encode()).hexdigest()[:24]
         if schema not in self.schemas:
             with self.engine.connect() as conn:
                 conn.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
             self.schemas.add(schema)
+            marker = data_dir / MARKER
+            source = marker.read_text().strip() if marker.exists() else None
+            if source and source != schema and source in self.schemas:
+                self._copy_schema(source, schema)
+            data_dir.mkdir(parents=True, exist_ok=True)
+            marker.write_text(schema)
+        return self._url(schema)
+
+    def _url(self, schema: str) -> str:
         url = self.url.update_query_dict({"options": f"-csearch_path={schema}"})
         return url.render_as_string(hide_password=False)
+
+    def _copy_schema(self, source: str, target: str) -> None:
+        from prachum.migrations import runner
+        from prachum.schema import METADATA
+
+        engine = sa.create_engine(self._url(target), poolclass=NullPool)
+        with engine.begin() as conn:
+            runner.upgrade(conn)
+            conn.execute(sa.text("DELETE FROM meta"))
+            for table in METADATA.sorted_tables:  # parents before children
+                conn.execute(sa.text(f'INSERT INTO "{table.name}" SELECT * FROM "{source}"."{table.name}"'))
+                for column in table.primary_key.columns:
+                    if column.autoincrement is True:
+                        conn.execute(
+                            sa.text(
+                                f"SELECT setval(pg_get_serial_sequence('\"{target}\".\"{table.name}\"', '{column.name}'), "
+                                f'(SELECT coalesce(max("{column.name}"), 0) + 1 FROM "{table.name}"), false)'
+                            )
+                        )
+        engine.dispose()
 
     def install(self) -> None:
         from prachum.config import Settings

@@ -88,9 +88,9 @@ def create_app(services: Services | None = None) -> FastAPI:
         security_headers(response, request.url.path)
         return response
 
-    from prachum.api import routes_docs, routes_recs, routes_search, routes_web
+    from prachum.api import routes_docs, routes_jobs, routes_recs, routes_search, routes_web
 
-    for module in (routes_docs, routes_search, routes_recs):
+    for module in (routes_docs, routes_jobs, routes_search, routes_recs):
         app.include_router(module.router, prefix="/api")
     _include_briefing(app)
     app.include_router(routes_web.router)
@@ -123,7 +123,28 @@ async def _warm_up(app: FastAPI) -> AsyncIterator[None]:
             getattr(services, name)
 
     await run_in_threadpool(build)
-    yield
+    stop = threading.Event()
+    worker = _start_inline_worker(app, stop) if services.settings.inline_worker else None
+    try:
+        yield
+    finally:
+        stop.set()
+        if worker is not None:
+            await run_in_threadpool(worker.join)
+
+
+def _start_inline_worker(app: FastAPI, stop: threading.Event) -> threading.Thread:
+    """Run queued ingest jobs in this process (PRACHUM_INLINE_WORKER, on by default), so one
+    `prachum serve` ingests uploads with no other process; it shares the ingest lock with
+    the synchronous upload route. Dedicated `prachum worker` processes may run beside it."""
+    from prachum.jobs import Worker
+
+    worker = Worker(app.state.services, lock=app.state.ingest_lock)
+    thread = threading.Thread(
+        target=worker.run, kwargs={"forever": True, "poll": 0.5, "stop": stop}, name="prachum-inline-worker", daemon=True
+    )
+    thread.start()
+    return thread
 
 
 def _include_briefing(app: FastAPI) -> None:

@@ -107,7 +107,15 @@
     });
   }
 
-  // -- upload page: one request per file so each shows its own progress -------------------
+  // -- upload page: each file is queued as a job (POST /api/jobs), then its job is polled ------
+  // Bar: sending 0–30 %, then the worker's steps; the text says which step and how many pages.
+  var STEP_TEXT = {
+    queued: "รอคิวประมวลผล",
+    reading: "กำลังอ่านไฟล์",
+    analysing: "กำลังวิเคราะห์",
+    storing: "กำลังบันทึก",
+    indexing: "กำลังทำดัชนีค้นหา"
+  };
   function uploadForm(form) {
     var rows = document.querySelector(".js-upload-rows");
     var input = form.querySelector("input[type=file]");
@@ -147,30 +155,24 @@
         var xhr = new XMLHttpRequest();
         var data = new FormData();
         data.append("files", file, file.name);
-        xhr.open("POST", "/api/documents");
+        xhr.open("POST", "/api/jobs");
         var headers = authHeaders(form);
         Object.keys(headers).forEach(function (k) { xhr.setRequestHeader(k, headers[k]); });
         xhr.setRequestHeader("Accept", "application/json");
         xhr.upload.onprogress = function (e) {
-          if (e.lengthComputable) { view.bar.value = Math.round((e.loaded / e.total) * 90); }
+          if (e.lengthComputable) { view.bar.value = Math.round((e.loaded / e.total) * 30); }
         };
-        xhr.upload.onload = function () { view.status.textContent = "กำลังวิเคราะห์…"; };
+        xhr.upload.onload = function () { view.status.textContent = STEP_TEXT.queued + "…"; };
         xhr.onload = function () {
           var body = {};
           try { body = JSON.parse(xhr.responseText); } catch (e) { /* not JSON */ }
-          var result = body.data && body.data[0];
-          if (result && result.status !== "failed") {
-            var link = document.createElement("a");
-            link.href = "/documents/" + encodeURIComponent(result.doc_id);
-            var done = { ok: "นำเข้าแล้ว", replaced: "แทนที่ฉบับเดิมแล้ว", unchanged: "มีในระบบอยู่แล้ว" }[result.status] || result.status;
-            var found = result.status === "unchanged" ? "" : " · พบ " + result.items + " รายการ";
-            link.textContent = done + found + (result.meeting_date ? " · ประชุม " + result.meeting_date : "") + " →";
-            link.title = result.message;
-            finish(view, true, link);
-          } else {
-            var why = (result && result.message) || errorText(xhr.status, body);
-            finish(view, false, document.createTextNode("ไม่สำเร็จ: " + why));
+          var job = body.data && body.data[0];
+          if (xhr.status === 202 && job && job.id) {
+            follow(job.id, view, resolve);
+            return;
           }
+          var why = (job && job.detail) || errorText(xhr.status, body);
+          finish(view, false, document.createTextNode("ไม่สำเร็จ: " + why));
           resolve();
         };
         xhr.onerror = function () {
@@ -180,6 +182,48 @@
         view.status.textContent = "กำลังส่ง…";
         xhr.send(data);
       });
+    }
+
+    // Poll the job until a worker has finished it; show its step, pages and result.
+    function follow(jobId, view, resolve) {
+      fetch("/api/jobs/" + encodeURIComponent(jobId), { headers: { Accept: "application/json" } })
+        .then(function (res) { return res.json().then(function (job) { return { ok: res.ok, job: job }; }); })
+        .then(function (reply) {
+          var job = reply.job;
+          if (!reply.ok) { throw new Error(errorText(404, job)); }
+          view.row.dataset.job = job.id;
+          view.row.dataset.state = job.state;
+          if (job.state === "done" || job.state === "failed") {
+            showResult(view, job.result, job.error);
+            resolve();
+            return;
+          }
+          var p = job.progress || {};
+          var text = STEP_TEXT[p.step || job.state] || job.state;
+          if (p.pages) { text += " · " + p.pages + " หน้า"; }
+          view.status.textContent = text + "…";
+          if (p.steps_total) { view.bar.value = 30 + Math.round((p.steps_done / p.steps_total) * 65); }
+          window.setTimeout(function () { follow(jobId, view, resolve); }, 600);
+        })
+        .catch(function (err) {
+          finish(view, false, document.createTextNode("ติดตามงานไม่ได้: " + err.message));
+          resolve();
+        });
+    }
+
+    function showResult(view, result, error) {
+      if (result && result.status !== "failed") {
+        var link = document.createElement("a");
+        link.href = "/documents/" + encodeURIComponent(result.doc_id);
+        var done = { ok: "นำเข้าแล้ว", replaced: "แทนที่ฉบับเดิมแล้ว", unchanged: "มีในระบบอยู่แล้ว" }[result.status] || result.status;
+        var found = result.status === "unchanged" ? "" : " · พบ " + result.items + " รายการ";
+        link.textContent = done + found + (result.meeting_date ? " · ประชุม " + result.meeting_date : "") + " →";
+        link.title = result.message;
+        finish(view, true, link);
+      } else {
+        var why = (result && result.message) || error || "ไม่ทราบสาเหตุ";
+        finish(view, false, document.createTextNode("ไม่สำเร็จ: " + why));
+      }
     }
 
     // Files dropped anywhere on the drop zone go into the file input, as if chosen.
