@@ -25,10 +25,18 @@ DB_NAME = "prachum.sqlite3"
 MANIFEST = "backup.json"
 
 
+def require_sqlite(services: Services) -> Path:
+    """The SQLite file of the store; InvalidInput (naming pg_dump) for a database server."""
+    return _sqlite_path(services)
+
+
 def _sqlite_path(services: Services) -> Path:
     url = services.settings.db_url
     if not url.startswith("sqlite:///"):
-        raise InvalidInput(f"backup supports the embedded SQLite store only (database is {url.split(':')[0]})")
+        raise InvalidInput(
+            f"backup supports the embedded SQLite store only (database is {url.split(':')[0]}); "
+            "back up PostgreSQL with pg_dump and copy the index folder"
+        )
     return Path(url[len("sqlite:///") :])
 
 

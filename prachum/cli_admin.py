@@ -29,9 +29,11 @@ def register(app: typer.Typer) -> None:
         data_dir: DataDir = None,
     ) -> None:
         """Restore a backup into the data dir; the replaced data is kept beside it."""
+        from prachum.backup import require_sqlite
         from prachum.backup import restore as run_restore
 
         svc = services(data_dir)
+        require_sqlite(svc)  # a PostgreSQL store is restored with pg_restore, not by swapping files
         manifest = run_restore(svc.settings.data_dir, path)
         stdout.print(
             f"restored {manifest['documents']} documents from {path}"

@@ -162,6 +162,8 @@ class JobQueue:
 
     def list(self, state: str | None = None, limit: int = 100, offset: int = 0) -> list[Job]:
         """Jobs, newest first; ``state`` may list several, separated by commas."""
+        if not (0 < limit <= 10_000 and 0 <= offset < 2**31):
+            raise InvalidInput(f"limit {limit} / offset {offset}: limit is 1-10000, offset 0-{2**31 - 1}")
         query = _in_states(sa.select(*_COLUMNS), state).order_by(jobs.c.queued_at.desc(), jobs.c.id)
         with self.store.engine.connect() as conn:
             rows = conn.execute(query.limit(limit).offset(offset)).mappings().all()

@@ -101,6 +101,16 @@ def test_bad_input_is_one_line_and_non_zero(runner: CliRunner, tmp_path: Path) -
         assert len(result.output.strip().splitlines()) == 1 and "Traceback" not in result.output
 
 
+@pytest.mark.postgres
+def test_backup_on_postgresql_points_to_pg_dump(runner: CliRunner, tmp_path: Path, data_dir: Path) -> None:
+    result = runner.invoke(app, ["backup", str(tmp_path / "backup")])
+    assert result.exit_code == 2 and "pg_dump" in result.output and "Traceback" not in result.output
+    (tmp_path / "old").mkdir()
+    refused = runner.invoke(app, ["restore", str(tmp_path / "old")])
+    assert refused.exit_code == 2 and "pg_dump" in refused.output
+
+
+@pytest.mark.sqlite_only
 def test_backup_and_restore_round_trip(runner: CliRunner, tmp_path: Path, data_dir: Path) -> None:
     path = tmp_path / "m.txt"
     path.write_text(MINUTES, encoding="utf-8")

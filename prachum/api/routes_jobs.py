@@ -13,11 +13,13 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from prachum.api.common import ERROR_RESPONSES, MAX_FILES_PER_UPLOAD, MB, ServicesDep, Writer
-from prachum.api.routes_docs import Limit, Offset, _read_checked
+from prachum.api.routes_docs import Limit, _read_checked
 from prachum.errors import InvalidInput, PrachumError
 
 router = APIRouter(responses=ERROR_RESPONSES)
 TAGS: list[str | Enum] = ["jobs"]
+# the offset goes into SQL here: bounded to what every engine's integer holds
+Offset = Annotated[int, Query(ge=0, le=2**31 - 1, description="Rows to skip")]
 
 
 @router.post(
