@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from prachum.services import Services
     from prachum.store import Store
 
+_log = logging.getLogger(__name__)
 STATES = ("queued", "running", "done", "failed")
 KINDS = ("ingest",)
 STALE_AFTER = 120.0  # seconds without a heartbeat before another worker takes a running job over
@@ -275,8 +276,11 @@ class _Heartbeat:
 
     def _beat(self, queue: JobQueue, job_id: str, worker: str, interval: float) -> None:
         while not self.stop.wait(interval):
-            if not queue.heartbeat(job_id, worker):
-                return
+            try:
+                if not queue.heartbeat(job_id, worker):
+                    return
+            except Exception:  # a busy or restarting database: try again at the next beat
+                _log.warning("heartbeat of job %s failed; retrying", job_id, exc_info=True)
 
     def __enter__(self) -> _Heartbeat:
         self.thread.start()
@@ -315,7 +319,10 @@ class Worker:
 
     def _run(self, job: Job) -> None:
         def report(step: str, pages: int | None) -> None:
-            self.queue.progress(job.id, self.name, step, pages)
+            try:
+                self.queue.progress(job.id, self.name, step, pages)
+            except Exception:  # progress is for people watching; it never fails the ingest
+                _log.warning("progress of job %s not recorded", job.id, exc_info=True)
 
         pipeline = self.services.pipeline
         try:
@@ -357,7 +364,7 @@ class Worker:
                 if not forever:
                     raise
                 # the database went away (restart, network): a long-lived worker waits and retries
-                logging.getLogger(__name__).exception("worker %s: could not run a job; retrying", self.name)
+                _log.exception("worker %s: could not run a job; retrying", self.name)
                 stop.wait(poll)
                 continue
             if job is not None:

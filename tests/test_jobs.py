@@ -219,3 +219,27 @@ def test_cli_enqueue_worker_and_jobs(data_dir: Path, tmp_path: Path, monkeypatch
     assert idle.exit_code == 0 and "no queued jobs" in idle.output
     table = runner.invoke(app, ["jobs", "--state", "failed"])
     assert table.exit_code == 0 and "empty.txt" in table.output
+
+
+def test_a_running_job_keeps_its_claim_alive(svc: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    """While the pipeline works (OCR can take minutes) a side thread refreshes the heartbeat,
+    so other workers do not take the job over."""
+    import time
+
+    from prachum.pipeline import IngestResult
+
+    job = svc.jobs.enqueue_upload(b"text", "slow.txt", actor="t")
+    beats: list[float] = []
+
+    def slow_ingest(*_a: object, **_k: object) -> IngestResult:
+        deadline = time.monotonic() + 60
+        while len(set(beats)) < 3 and time.monotonic() < deadline:
+            beats.append(svc.jobs.get(job.id).heartbeat or 0.0)
+            assert svc.jobs.claim("thief", stale_after=30) is None
+            time.sleep(0.02)
+        return IngestResult("slow.txt", "ok", "d1", "0 items")
+
+    monkeypatch.setattr(svc.pipeline, "ingest_bytes", slow_ingest)
+    Worker(svc, stale_after=0.2).run()  # a beat every 0.05 s
+    assert len(set(beats)) >= 3  # the heartbeat moved while the job ran
+    assert svc.jobs.get(job.id).state == "done"
