@@ -5,6 +5,7 @@ thing works without the internet. CORS stays off: the UI is same-origin.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -24,6 +25,7 @@ from prachum.api.common import MB, BodyLimit, install_error_handlers, security_h
 from prachum.errors import PrachumError
 from prachum.services import Services
 
+log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 TEMPLATES_DIR = HERE / "templates"
 STATIC_DIR = HERE / "static"
@@ -121,6 +123,10 @@ async def _warm_up(app: FastAPI) -> AsyncIterator[None]:
     def build() -> None:
         for name in ("store", "register", "index", "tagger"):
             getattr(services, name)
+        try:
+            services.index.warm_up()  # each worker loads its view and vector client before serving
+        except PrachumError as exc:  # e.g. built by another embedder: searches say so, one by one
+            log.warning("search index not loaded at start: %s", exc)
 
     await run_in_threadpool(build)
     stop = threading.Event()

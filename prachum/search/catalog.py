@@ -188,6 +188,18 @@ class Catalog:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     @contextmanager
+    def cache_lock(self) -> Iterator[None]:
+        """Exclusive between the processes and threads of this machine saving derived files
+        into `cache_dir` (short; never held by the catalog's writers)."""
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.cache_dir / "cache.lock", "a+") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    @contextmanager
     def _write(self) -> Iterator[Connection]:
         with self.engine.connect().execution_options(catalog_write=True) as conn, conn.begin():
             yield conn

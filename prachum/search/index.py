@@ -146,6 +146,9 @@ class SearchIndex:
         self._view: UnitView | None = None
         self._bm25: Bm25Matrix | None = None
         self._own_generation = -1  # the generation this instance's last write produced
+        # (view, BM25) of one generation, swapped as a pair; one thread rebuilds, the others wait
+        self._current: tuple[UnitView, Bm25Matrix] | None = None
+        self._refresh_lock = threading.Lock()
         self._translator: tuple[int, WordTranslator] | None = None  # (word count, translator)
 
     # -- locking ------------------------------------------------------------------------------
@@ -246,8 +249,14 @@ class SearchIndex:
 
     def _refresh(self) -> tuple[UnitView, Bm25Matrix]:
         """The in-memory view and BM25 matrix, reloaded when another write happened."""
-        generation = self.catalog.generation()
-        if self._view is None or self._view.generation != generation or self._bm25 is None:
+        current = self._current
+        if current is not None and current[0].generation == self.catalog.generation():
+            return current
+        with self._refresh_lock:
+            generation = self.catalog.generation()
+            current = self._current
+            if current is not None and current[0].generation == generation:
+                return current  # rebuilt by another thread meanwhile
             self._check_embedder(claim=False)
             if self._view is not None and generation != self._own_generation:
                 self.vectors.reopen()  # another process wrote: Chroma's in-memory copy is stale
@@ -256,12 +265,24 @@ class SearchIndex:
             bm25 = Bm25Matrix.load(folder, generation)
             if bm25 is None or bm25.n_rows != len(view):
                 bm25 = Bm25Matrix.build(self.catalog.token_lists())
+                # saved only if no write happened since the generation was read (then the rows
+                # read reflect it); the cache lock only keeps two savers apart, not the writers
                 if bm25.n_rows == len(view):
-                    with self.write_lock():
+                    with self.catalog.cache_lock():
                         if self.catalog.generation() == generation:
                             bm25.save(folder, generation)
             self._view, self._bm25 = view, bm25
-        return self._view, self._bm25
+            self._current = (view, bm25)
+            return self._current
+
+    def warm_up(self) -> None:
+        """Load what the first search needs (unit view, BM25 matrix, the vector client), so that
+        a server's first requests do not all wait for it."""
+        view, _ = self._refresh()
+        self.vectors.open()
+        if len(view):  # one real search of each path loads the tokenizer, expansions, the matrix
+            self.search("การประชุม meeting", limit=1)
+            self.search("การประชุม", limit=1, filters=SearchFilters(kind="passage"))
 
     def search(self, query: str, *, limit: int = 10, filters: SearchFilters | None = None) -> list[Hit]:
         return self.search_many([query], limit=limit, filters=filters)[0]
@@ -346,7 +367,7 @@ class SearchIndex:
         matrix = load_matrix(folder, view.generation, len(view), dim)
         if matrix is None:
             matrix = self.catalog.vectors_in_row_order(dim)
-            with self.write_lock():
+            with self.catalog.cache_lock():
                 if self.catalog.generation() == view.generation:
                     save_matrix(folder, view.generation, matrix)
         return matrix

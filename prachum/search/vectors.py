@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -24,6 +26,51 @@ import numpy as np
 from prachum.errors import InvalidInput, PrachumError
 
 COLLECTION = "prachum_units"
+
+
+class _SharedExclusive:
+    """Many users at once, or one alone (writer first): an embedded client is dropped
+    (`VectorStore.reopen`) only while no thread of this process is using one."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._users = 0
+        self._exclusive = False
+        self._waiting = 0
+
+    @contextmanager
+    def shared(self) -> Iterator[None]:
+        with self._cond:
+            self._cond.wait_for(lambda: not self._exclusive and not self._waiting)
+            self._users += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._users -= 1
+                self._cond.notify_all()
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        with self._cond:
+            self._waiting += 1
+            self._cond.wait_for(lambda: not self._exclusive and not self._users)
+            self._waiting -= 1
+            self._exclusive = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._exclusive = False
+                self._cond.notify_all()
+
+
+# Chroma keeps one embedded system per process (all folders): dropping it (reopen) must not
+# pull it from under a query running in another thread, and must make every VectorStore of
+# the process fetch its collection again (the epoch).
+_EMBEDDED = _SharedExclusive()
+_epoch = 0
+_OPENING = threading.Lock()  # Chroma's client constructor is not safe to run in two threads at once
 
 
 @lru_cache(maxsize=16)
@@ -70,34 +117,50 @@ class VectorStore:
         if url is not None:
             check_chroma_url(url)
         self._collection = None
+        self._epoch = _epoch
+
+    def _use(self) -> AbstractContextManager[None]:
+        return _EMBEDDED.shared() if self.url is None else nullcontext()
 
     def _client(self):
-        return _http_client(self.url) if self.url is not None else _persistent_client(str(self.folder))
+        with _OPENING:
+            return _http_client(self.url) if self.url is not None else _persistent_client(str(self.folder))
 
     @property
     def collection(self):
+        if self._epoch != _epoch:
+            self._collection, self._epoch = None, _epoch
         if self._collection is None:
             if self.url is None:
                 self.folder.mkdir(parents=True, exist_ok=True)
-            self._collection = self._client().get_or_create_collection(
-                COLLECTION, metadata={"hnsw:space": "cosine"}, embedding_function=None
-            )
+            client = self._client()
+            with _OPENING:
+                self._collection = client.get_or_create_collection(
+                    COLLECTION, metadata={"hnsw:space": "cosine"}, embedding_function=None
+                )
         return self._collection
+
+    def open(self) -> None:
+        """Connect now (importing chromadb and opening the collection take seconds)."""
+        with self._use():
+            self.collection  # noqa: B018
 
     def add(self, uids: Sequence[str], vectors: np.ndarray, doc_ids: Sequence[str]) -> None:
         if not uids:
             return
-        step = max(1, min(5000, self._client().get_max_batch_size()))
-        for i in range(0, len(uids), step):
-            self.collection.upsert(
-                ids=list(uids[i : i + step]),
-                embeddings=vectors[i : i + step],
-                metadatas=[{"doc_id": d} for d in doc_ids[i : i + step]],
-            )
+        with self._use():
+            step = max(1, min(5000, self._client().get_max_batch_size()))
+            for i in range(0, len(uids), step):
+                self.collection.upsert(
+                    ids=list(uids[i : i + step]),
+                    embeddings=vectors[i : i + step],
+                    metadatas=[{"doc_id": d} for d in doc_ids[i : i + step]],
+                )
 
     def delete(self, uids: Sequence[str]) -> None:
-        for i in range(0, len(uids), 5000):
-            self.collection.delete(ids=list(uids[i : i + 5000]))
+        with self._use():
+            for i in range(0, len(uids), 5000):
+                self.collection.delete(ids=list(uids[i : i + 5000]))
 
     def reopen(self) -> None:
         """Drop this process's Chroma client: it keeps its own HNSW copy in memory and does
@@ -105,31 +168,37 @@ class VectorStore:
         A Chroma server holds the one copy every client reads: nothing to drop."""
         if self.url is not None:
             return
+        global _epoch
         from chromadb.api.client import SharedSystemClient
 
-        SharedSystemClient.clear_system_cache()
-        _persistent_client.cache_clear()
-        self._collection = None
+        with _EMBEDDED.exclusive():
+            SharedSystemClient.clear_system_cache()
+            _persistent_client.cache_clear()
+            _epoch += 1
+            self._collection = None
 
     def reset(self) -> None:
-        client = self._client()
-        if COLLECTION in {getattr(c, "name", c) for c in client.list_collections()}:
-            client.delete_collection(COLLECTION)
-        self._collection = None
+        with self._use():
+            client = self._client()
+            if COLLECTION in {getattr(c, "name", c) for c in client.list_collections()}:
+                client.delete_collection(COLLECTION)
+            self._collection = None
 
     def count(self) -> int:
-        return int(self.collection.count())
+        with self._use():
+            return int(self.collection.count())
 
     def nearest(self, q_vectors: np.ndarray, k: int) -> list[list[tuple[str, float]]]:
         """For each query: (uid, cosine similarity) of its ``k`` nearest units, best first
         (``k`` at most the number of units: Chroma's count() alone costs 150 ms at 100k)."""
         if k < 1 or len(q_vectors) == 0:
             return [[] for _ in range(len(q_vectors))]
-        result = self.collection.query(
-            query_embeddings=np.asarray(q_vectors, dtype=np.float32),
-            n_results=k,
-            include=["distances"],
-        )
+        with self._use():
+            result = self.collection.query(
+                query_embeddings=np.asarray(q_vectors, dtype=np.float32),
+                n_results=k,
+                include=["distances"],
+            )
         return [
             [(uid, 1.0 - float(dist)) for uid, dist in zip(ids, dists, strict=True)]
             for ids, dists in zip(result["ids"], result["distances"], strict=True)
