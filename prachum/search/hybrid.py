@@ -18,16 +18,26 @@ from prachum.models import Span
 
 @dataclass(frozen=True)
 class FusionParams:
-    """How the two rankings are combined. Defaults chosen with bench/embed.py: the weighted
-    sum of normalised scores beat reciprocal-rank fusion on the dev queries (MRR@10 0.778 vs
-    0.708) and on English questions over Thai text (0.563 vs 0.530), and tied on Thai ones."""
+    """How the two rankings are combined (chosen with bench/retrieval_quality.py, see its
+    docstring for the figures). BM25's say depends on the query's language: an English
+    question meets Thai text in BM25 only through the Thai words its lexicon translation
+    found, so its BM25 weight runs from ``bm25_weight_latin`` (nothing translated) to
+    ``bm25_weight_translated`` (every content word translated)."""
 
     method: str = "score"  # score | rrf
     rrf_k: float = 60.0
-    bm25_weight: float = 1.0  # for queries with Thai words
+    bm25_weight: float = 1.0  # for Thai queries
     dense_weight: float = 1.0
-    bm25_weight_latin: float = 0.2  # for queries written without Thai (English questions)
+    bm25_weight_latin: float = 0.2  # English query, no word translated
+    bm25_weight_translated: float = 1.0  # English query, every content word translated
     candidates: int = 100  # taken from each ranking before fusion
+    expand: bool = True  # other names of the agencies a query mentions (gazetteer)
+    translate: bool = True  # English query words → Thai words (lexicon, then embeddings)
+
+    def bm25_weight_for(self, language: str, coverage: float) -> float:
+        if language != "en":
+            return self.bm25_weight
+        return self.bm25_weight_latin + (self.bm25_weight_translated - self.bm25_weight_latin) * coverage
 
 
 def rank_lists(
@@ -52,10 +62,11 @@ def fuse(
     dense: list[tuple[int, float]],
     params: FusionParams,
     *,
-    latin_query: bool,
+    language: str = "th",
+    coverage: float = 1.0,
 ) -> list[tuple[int, float]]:
     """Rows by fused score, best first."""
-    w_lex = params.bm25_weight_latin if latin_query else params.bm25_weight
+    w_lex = params.bm25_weight_for(language, coverage)
     w_dense = params.dense_weight
     fused: dict[int, float] = {}
     if params.method == "rrf":

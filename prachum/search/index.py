@@ -25,8 +25,8 @@ from prachum.models import ACTION_STATUSES, KINDS, Embedder, Minutes, Span
 from prachum.search.bm25 import Bm25Matrix
 from prachum.search.catalog import open_catalog
 from prachum.search.hybrid import FusionParams, fuse, overlaps_too_much, rank_lists, snippet_html
-from prachum.search.query import expand_query
-from prachum.search.tokens import has_thai, mark_spans, search_tokens
+from prachum.search.query import lexical_query, untranslated_words
+from prachum.search.tokens import mark_spans, search_tokens
 from prachum.search.translate import (
     WORD_BATCH,
     WORDS_PER_DOCUMENT,
@@ -44,7 +44,6 @@ EMBED_BATCH = 32
 # `where` 60-100 ms, bench/search.py). Past this many units (~3 GB of vectors) they
 # over-fetch from the HNSW index instead.
 EXACT_MAX_UNITS = 2_000_000
-EXPANSION_WEIGHT = 0.5
 FILTER_KINDS = (*KINDS, "passage")
 
 
@@ -305,27 +304,30 @@ class SearchIndex:
         depth = max(self.fusion.candidates, limit * 3)
         q_vectors = self.embedder.embed_queries([q or " " for q in queries])
         dense_lists = self._dense(q_vectors, min(depth, len(view)), view, allowed)
-        translations = self._word_translator().translate(self.embedder, queries)
+        nearest = self._nearest_words(queries)
         results: list[list[Hit]] = []
-        for query, dense, translated in zip(queries, dense_lists, translations, strict=True):
+        for query, dense in zip(queries, dense_lists, strict=True):
             if not query:
                 results.append([])
                 continue
-            words = search_tokens(query)
-            expansions = expand_query(query) + ([" ".join(translated)] if translated else [])
-            # other names of a mentioned agency are alternatives, not extra topics: they add
-            # a damped score of their own instead of joining (and diluting) the query
-            extra = list(
-                dict.fromkeys(t for text in expansions for t in search_tokens(text) if t not in words)
+            lexical_q = lexical_query(
+                query, expand=self.fusion.expand, translate=self.fusion.translate, nearest=nearest
             )
-            scores = bm25.scores(words)
-            if extra:
-                scores = scores + EXPANSION_WEIGHT * bm25.scores(extra)
-            latin = not has_thai(query) and not any(has_thai(text) for text in expansions)
-            lexical, dense = rank_lists(scores, allowed, dense, depth)
-            fused = fuse(lexical, dense, self.fusion, latin_query=latin)
-            results.append(self._hits(view, fused, words + extra, limit))
+            lexical, dense = rank_lists(lexical_q.scores(bm25), allowed, dense, depth)
+            fused = fuse(
+                lexical, dense, self.fusion, language=lexical_q.language, coverage=lexical_q.coverage
+            )
+            results.append(self._hits(view, fused, lexical_q.highlight, limit))
         return results
+
+    def _nearest_words(self, queries: Sequence[str]) -> dict[str, list[str]]:
+        """Thai index words nearest to the English content words the lexicon leaves untranslated."""
+        if not self.fusion.translate:
+            return {}
+        wanted = list(dict.fromkeys(w for q in queries if q for w in untranslated_words(q)))
+        if not wanted:
+            return {}
+        return self._word_translator().nearest_words(self.embedder, wanted)
 
     def _word_translator(self) -> WordTranslator:
         if not translation_enabled(self.embedder):

@@ -89,6 +89,10 @@ def stopwords() -> frozenset[str]:
     return thai | _EN_STOPWORDS
 
 
+def english_stopwords() -> frozenset[str]:
+    return _EN_STOPWORDS
+
+
 def has_thai(text: str) -> bool:
     return _THAI.search(text) is not None
 

@@ -22,7 +22,10 @@ from prachum.models import Embedder
 from prachum.search.tokens import has_thai, search_tokens
 
 NEAREST = 2  # Thai words kept per English word
-MIN_SIMILARITY = 0.85  # e5 cosine; 0.83 let unrelated words in (dev nDCG 0.914 vs 0.952)
+MIN_SIMILARITY = 0.85  # e5 cosine, only for vocabularies too small to judge a distribution on
+MIN_VOCABULARY = 50
+MIN_Z = 4.0  # standard deviations above the word's mean cosine over the vocabulary
+MARGIN = 0.03  # at most this far below the best word
 WORDS_PER_DOCUMENT = 128  # bound on the words embedded when one document is indexed
 WORD_BATCH = 64
 
@@ -41,20 +44,40 @@ class WordTranslator:
         self.words = words
         self.matrix = matrix
 
+    def nearest_words(self, embedder: Embedder, words: list[str]) -> dict[str, list[str]]:
+        """For each English word: up to NEAREST Thai index words that stand out from the rest.
+
+        A word is kept when its cosine is MIN_Z standard deviations above the query word's
+        mean cosine over the whole vocabulary and within MARGIN of the best one. Judging a
+        cosine against the word's own distribution (instead of a fixed cosine) keeps the
+        rule valid across embedders whose cosines sit on different scales: e5's are all high
+        (0.7–0.9 for unrelated words), and 4-bit and fp32 copies of one model differ by a
+        few hundredths, which moved a fixed 0.85 threshold across many words."""
+        out: dict[str, list[str]] = {w: [] for w in words}
+        if not self.words or not words:
+            return out
+        sims = embedder.embed_queries(words) @ self.matrix.T
+        for word, row in zip(words, sims, strict=True):
+            out[word] = [self.words[j] for j in standout(row)]
+        return out
+
     def translate(self, embedder: Embedder, queries: list[str]) -> list[list[str]]:
         """For each query written without Thai: the Thai words nearest its content words."""
         out: list[list[str]] = [[] for _ in queries]
-        if not self.words:
-            return out
         wanted = [(i, search_tokens(q)) for i, q in enumerate(queries) if q and not has_thai(q)]
-        flat = list(dict.fromkeys(w for _, words in wanted for w in words))
-        if not flat:
-            return out
-        sims = embedder.embed_queries(flat) @ self.matrix.T
-        nearest: dict[str, list[str]] = {}
-        for word, row in zip(flat, sims, strict=True):
-            top = np.argsort(-row)[:NEAREST]
-            nearest[word] = [self.words[j] for j in top if row[j] >= MIN_SIMILARITY]
+        nearest = self.nearest_words(embedder, list(dict.fromkeys(w for _, ws in wanted for w in ws)))
         for i, words in wanted:
             out[i] = list(dict.fromkeys(t for w in words for t in nearest[w]))
         return out
+
+
+def standout(row: np.ndarray) -> list[int]:
+    """Indices of the best NEAREST similarities of ``row`` that pass the MIN_Z / MARGIN rule."""
+    if row.size == 0:
+        return []
+    top = np.argsort(-row)[:NEAREST]
+    if row.size < MIN_VOCABULARY:
+        return [int(j) for j in top if row[j] >= MIN_SIMILARITY]
+    mean, std = float(row.mean()), float(row.std()) or 1.0
+    best = float(row[top[0]])
+    return [int(j) for j in top if (row[j] - mean) / std >= MIN_Z and row[j] >= best - MARGIN]
