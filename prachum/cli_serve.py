@@ -57,7 +57,7 @@ def register(app: typer.Typer) -> None:
             from prachum.search.catalog import open_catalog
 
             svc.store  # noqa: B018
-            open_catalog(svc.settings.index_dir, svc.settings.database_url).close()
+            open_catalog(svc.settings.index_dir, svc.settings.db_url).close()
             uvicorn.run(
                 APP_FACTORY,
                 factory=True,

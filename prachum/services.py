@@ -55,11 +55,11 @@ class Services:
     def index(self) -> SearchIndex:
         from prachum.search.index import SearchIndex
 
-        # a PostgreSQL database_url holds the catalog too; a chroma_url moves the vectors to a server
+        # a PostgreSQL store holds the index catalog too; a chroma_url moves the vectors to a server
         return SearchIndex(
             self.settings.index_dir,
             self.embedder,
-            database_url=self.settings.database_url,
+            database_url=self.settings.db_url,
             chroma_url=self.settings.chroma_url,
         )
 

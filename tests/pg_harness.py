@@ -70,6 +70,7 @@ class PgTestDatabase:
                                 f'(SELECT coalesce(max("{column.name}"), 0) + 1 FROM "{table.name}"), false)'
                             )
                         )
+        _copy_search_catalog(engine, source, target)
         engine.dispose()
 
     def install(self) -> None:
@@ -84,9 +85,40 @@ class PgTestDatabase:
         Settings.db_url = property(db_url)  # type: ignore[method-assign,assignment]
         # hundreds of short-lived stores: no idle pooled connections left behind by each
         Store.server_engine_options = {"poolclass": NullPool}
+        from prachum.search.catalog import Catalog
+
+        Catalog.server_engine_options = {"poolclass": NullPool}  # the index catalog too (issue 12)
 
     def drop(self) -> None:
         self.engine.dispose()
         with self.admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
         self.admin.dispose()
+
+
+def _copy_search_catalog(engine: sa.Engine, source: str, target: str) -> None:
+    """The search index's catalog (``search_*`` tables, issue 12) follows its store into the
+    copy, as ``index/catalog.sqlite3`` would have been copied with the data dir."""
+    from prachum.search.catalog import PG_PREFIX, catalog_tables
+
+    metadata, *tables = catalog_tables(PG_PREFIX)
+    with engine.begin() as conn:
+        present = {
+            r[0]
+            for r in conn.execute(
+                sa.text("SELECT table_name FROM information_schema.tables WHERE table_schema = :s"), {"s": source}
+            )
+        }
+        if not {t.name for t in tables} <= present:
+            return
+        metadata.create_all(conn)
+        for table in tables:
+            conn.execute(sa.text(f'DELETE FROM "{table.name}"'))
+            conn.execute(sa.text(f'INSERT INTO "{table.name}" SELECT * FROM "{source}"."{table.name}"'))
+        units = f'"{target}"."{PG_PREFIX}units"'
+        conn.execute(
+            sa.text(
+                f"SELECT setval(pg_get_serial_sequence('{units}', 'row'), "
+                f'(SELECT coalesce(max("row"), 0) + 1 FROM "{PG_PREFIX}units"), false)'
+            )
+        )

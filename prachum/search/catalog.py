@@ -22,6 +22,7 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import sqlalchemy as sa
@@ -41,7 +42,8 @@ def is_postgres(url: str | None) -> bool:
 def open_catalog(index_dir: Path, database_url: str | None = None) -> Catalog:
     """The shared catalog in PostgreSQL when ``database_url`` names one, else the index's own file."""
     if database_url and is_postgres(database_url):
-        return Catalog(sa.create_engine(database_url, pool_pre_ping=True), PG_PREFIX, index_dir)
+        options = {"pool_pre_ping": True, **Catalog.server_engine_options}
+        return Catalog(sa.create_engine(database_url, **options), PG_PREFIX, index_dir)
     path = Path(index_dir) / "catalog.sqlite3"
     path.parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(f"sqlite:///{path}", connect_args={"timeout": 30})
@@ -64,7 +66,7 @@ def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("catalog_write") else "BEGIN")
 
 
-def _tables(prefix: str) -> tuple[sa.MetaData, sa.Table, sa.Table, sa.Table, sa.Table]:
+def catalog_tables(prefix: str) -> tuple[sa.MetaData, sa.Table, sa.Table, sa.Table, sa.Table]:
     md = sa.MetaData()
     meta = sa.Table(
         f"{prefix}meta",
@@ -109,11 +111,15 @@ def _tables(prefix: str) -> tuple[sa.MetaData, sa.Table, sa.Table, sa.Table, sa.
 
 
 class Catalog:
+    # extra create_engine arguments for a database server (e.g. ``poolclass=NullPool`` when
+    # many short-lived catalogs share one server, as the test suite's PostgreSQL run does)
+    server_engine_options: dict[str, Any] = {}
+
     def __init__(self, engine: Engine, prefix: str, index_dir: Path) -> None:
         self.engine = engine
         self.postgres = engine.dialect.name == "postgresql"
         self.index_dir = Path(index_dir)
-        self._md, self.meta, self.units, self.vectors, self.words = _tables(prefix)
+        self._md, self.meta, self.units, self.vectors, self.words = catalog_tables(prefix)
         u = self.units
         # what the in-memory view needs for every unit (no text: hits fetch theirs by row)
         self._facts = [
@@ -145,7 +151,11 @@ class Catalog:
             u.c.text,
             u.c.hash,
         ]
-        self._lock_key = zlib.crc32(f"prachum:{prefix}catalog".encode())
+        scope = ""
+        if self.postgres:  # one lock per schema: deployments sharing a database do not wait on each other
+            with engine.connect() as conn:
+                scope = str(conn.execute(sa.text("SELECT current_schema()")).scalar() or "")
+        self._lock_key = zlib.crc32(f"prachum:{scope}.{prefix}catalog".encode())
         with self._write() as conn:
             if self.postgres:  # workers starting together would race to create the tables
                 conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": self._lock_key + 1})

@@ -165,8 +165,10 @@ class VectorStore:
     def reopen(self) -> None:
         """Drop this process's Chroma client: it keeps its own HNSW copy in memory and does
         not see what another process wrote since (measured: a new vector stays invisible).
-        A Chroma server holds the one copy every client reads: nothing to drop."""
+        A Chroma server holds the one copy every client reads: only the collection handle is
+        looked up again (another client may have reset the collection since)."""
         if self.url is not None:
+            self._collection = None
             return
         global _epoch
         from chromadb.api.client import SharedSystemClient
