@@ -189,7 +189,11 @@ async def client_loop(
 async def run_load(base: str, token: str, args: argparse.Namespace, hot: list[str], mid_ingest) -> Results:  # type: ignore[no-untyped-def]
     out = Results()
     pool = queries()
-    limits = httpx.Limits(max_connections=args.clients, max_keepalive_connections=args.clients)
+    # idle connections are dropped well before uvicorn's 5 s keep-alive timeout closes them
+    # (reusing one the server is closing at that moment fails as a ReadError)
+    limits = httpx.Limits(
+        max_connections=args.clients, max_keepalive_connections=args.clients, keepalive_expiry=2
+    )
     headers = {"Authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(base_url=base, headers=headers, timeout=60, limits=limits) as http:
         until = time.monotonic() + args.seconds
@@ -204,8 +208,10 @@ async def run_load(base: str, token: str, args: argparse.Namespace, hot: list[st
 def verify(
     base: str, initial: dict[str, int], acked: dict[str, list[tuple[int, str]]]
 ) -> tuple[int, int, list[str]]:
-    """(acknowledged updates, lost ones, problems): each acknowledged note exactly once in the
-    history, versions distinct, and the version moved by acked + other actors' changes."""
+    """(acknowledged updates, lost ones, problems). Lost: an acknowledged update whose note is
+    not exactly once in its record's history. Versions: every applied update (a history entry
+    of ours) moved the record's version by exactly one, so the version moved by the number of
+    our entries (plus updates by other actors, e.g. the mid-run ingest's follow-up links)."""
     lost, problems, total = 0, [], 0
     for rec_id, v0 in initial.items():
         rec = httpx.get(f"{base}/api/recs/{rec_id}", timeout=30).json()
@@ -218,19 +224,17 @@ def verify(
                 problems.append(
                     f"{rec_id}: acknowledged {note!r} is in the history {notes.count(note)} times"
                 )
-        versions = sorted(v for v, _ in ours)
-        if len(set(versions)) != len(versions):
-            problems.append(f"{rec_id}: one version acknowledged twice {versions}")
+        applied = sum(1 for n in notes if n and n.startswith("load-c"))
+        if applied != len(ours):
+            problems.append(f"{rec_id}: {applied} updates in the history, {len(ours)} acknowledged")
         others = {
             (h["at"], h["actor"]) for h in rec["history"] if not str(h["actor"]).startswith("api:load-c")
         }
-        expected = v0 + len(ours)
-        if rec["version"] != expected and rec["version"] - expected > len(others):
-            problems.append(
-                f"{rec_id}: version {v0} → {rec['version']} after {len(ours)} acknowledged updates"
-            )
-        if ours and versions != list(range(versions[0], versions[0] + len(versions))) and not others:
-            problems.append(f"{rec_id}: acknowledged versions not consecutive {versions}")
+        moved = rec["version"] - v0
+        if moved < applied or moved > applied + len(others):
+            problems.append(f"{rec_id}: version {v0} → {rec['version']} for {applied} updates applied")
+        if any(not v0 < v <= rec["version"] for v, _ in ours):
+            problems.append(f"{rec_id}: an acknowledged version outside {v0 + 1}..{rec['version']}")
     return total, lost, problems
 
 
