@@ -11,23 +11,24 @@ bounded by the cores (each Tesseract is a separate process, limited to one threa
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from prachum.errors import ReadError
 from prachum.ingest.pdf_repair import repair_thai_text
+from prachum.ingest.reflow import Line, reflow
 
 if TYPE_CHECKING:
     from PIL import Image
 
 OCR_LANG = "tha+eng"
 OCR_DPI = 300
+OCR_PSM = 6
 LOW_CONFIDENCE = 70.0  # mean word confidence under which a page is flagged
 _NOISE_LINE_CONFIDENCE = 45.0  # lines made of stray marks and specks score below this
 # Tesseract's line finder takes blobs under this many x-heights for a line of their own; at
@@ -48,7 +49,7 @@ class OcrPage:
     confidence: float | None = None  # mean word confidence 0-100, weighted by characters
     size: tuple[int, int] = (0, 0)  # image width, height in pixels
     skew: float = 0.0  # degrees the page was rotated back by
-    fixes: dict[str, int] = field(default_factory=dict)
+    lines: tuple[Line, ...] = ()  # the lines as read, each with its words (spans within the line)
 
 
 @lru_cache(maxsize=1)
@@ -126,64 +127,38 @@ def _is_noise(words: list[_Word]) -> bool:
     return mean < _NOISE_LINE_CONFIDENCE or (letters < chars / 2 and mean < 75)
 
 
-# a line that starts a list entry, an agenda item or a resolution never continues the line above
-_ENTRY_START = re.compile(r"^\s*(?:\(?[0-9๐-๙]{1,3}[.)]|[-•●○▪*]|\(?[ก-ฮ][.)]\s|ระเบียบวาระ|วาระที่|มติ)")
-
-
-@dataclass
-class _Line:
-    key: tuple[int, int, int]
-    text: str
-    spans: list[tuple[int, int]]
-    words: list[_Word]
-
-    @property
-    def left(self) -> int:
-        return min(w.box[0] for w in self.words)
-
-    @property
-    def right(self) -> int:
-        return max(w.box[2] for w in self.words)
-
-    @property
-    def top(self) -> int:
-        return min(w.box[1] for w in self.words)
-
-
-def _separator(previous: _Line, line: _Line, right_edge: int, page_width: int, step: float) -> str:
-    """What goes between two lines: a wrapped line flows on ('' between Thai letters, else a
-    space), otherwise a newline within a paragraph and a blank line between paragraphs.
-
-    Reflowing matters: the extractor reads sentences and entries, and a visual line break in
-    the middle of one cost a third of its items on rendered sample minutes.
-    """
-    wrapped = (
-        # within a long word of the right margin: Thai wraps at words, which can be long
-        previous.right >= right_edge - page_width * 0.12
-        and line.left < page_width / 3
-        and line.top - previous.top < step * 1.3  # no paragraph gap in between
-        and not _ENTRY_START.match(line.text)
-        and previous.text
-        and line.text
+def _line(words: list[_Word], line_text: str | None) -> Line:
+    """One read line as a `Line`: its text repaired (sara am, mark order, stray marks
+    dropped), each word's span in that text with its box and confidence, and its box.
+    (Tesseract's Thai 'words' are syllables and clusters, too small to tell a wrap by.)"""
+    text, spans = _place_words(words, line_text)
+    repaired = repair_thai_text(text, drop_orphan_marks=True)
+    placed = []
+    for (start, end), word in zip(spans, words, strict=True):
+        new_start, new_end = repaired.from_source(start, end)
+        if new_end > new_start:  # else the word was only noise marks
+            placed.append((new_start, new_end, *word.box, round(word.conf)))
+    box = (
+        min(w.box[0] for w in words),
+        min(w.box[1] for w in words),
+        max(w.box[2] for w in words),
+        max(w.box[3] for w in words),
     )
-    if wrapped:
-        thai = "\u0e01" <= previous.text[-1] <= "\u0e5b" and "\u0e01" <= line.text[0] <= "\u0e5b"
-        return "" if thai else " "
-    return "\n" if line.key[:2] == previous.key[:2] else "\n\n"
+    return Line(repaired.text, box, words=tuple(placed))
 
 
 def _assemble(
     lines: dict[tuple[int, int, int], list[_Word]], txt: str, page_width: int
-) -> tuple[str, list[tuple[int, int, _Word]], int]:
-    """The page text (wrapped lines reflowed, paragraphs apart by a blank line), the placed
-    words, and how many lines look lost: dropped noise lines as wide as text, and lines read
-    out of top-to-bottom order (a block Tesseract moved, usually with a line lost)."""
+) -> tuple[list[Line], int]:
+    """The page's lines (noise lines and specks dropped), and how many lines look lost:
+    dropped noise lines as wide as text, and lines read out of top-to-bottom order (a block
+    Tesseract moved, usually with a line lost)."""
     lost = 0
     previous_top = -1
     txt_lines = [line for line in txt.splitlines() if line.strip()]
     cursor = 0
-    kept: list[_Line] = []
-    for key, words in lines.items():
+    kept: list[Line] = []
+    for words in lines.values():
         joined = "".join(w.text for w in words)
         line_text = None
         for k in range(cursor, min(cursor + 4, len(txt_lines))):  # resync after a skipped line
@@ -201,34 +176,25 @@ def _assemble(
         top = min(w.box[1] for w in words)
         lost += top < previous_top
         previous_top = top
-        text, spans = _place_words(words, line_text)
-        kept.append(_Line(key, text, spans, words))
-    right_edge = max((line.right for line in kept), default=0)
-    if sum(1 for line in kept if line.right >= right_edge - page_width * 0.03) < 3:
-        right_edge = page_width * 2  # no margin shows (a few short lines): nothing reflows
-    steps = sorted(b.top - a.top for a, b in zip(kept, kept[1:], strict=False) if b.top > a.top)
-    step = float(steps[len(steps) // 2]) if steps else float(page_width)  # the usual line pitch
-    parts: list[str] = []
-    placed: list[tuple[int, int, _Word]] = []
-    offset = 0
-    for index, line in enumerate(kept):
-        if index:
-            separator = _separator(kept[index - 1], line, right_edge, page_width, step)
-            parts.append(separator)
-            offset += len(separator)
-        parts.append(line.text)
-        placed.extend((offset + s, offset + e, w) for (s, e), w in zip(line.spans, line.words, strict=True))
-        offset += len(line.text)
-    return "".join(parts), placed, lost
+        line = _line(words, line_text)
+        if line.text.strip():
+            kept.append(line)
+    return kept, lost
 
 
 def _tesseract(prepared: Image.Image, *, lang: str, psm: int, dpi: int) -> tuple[str, str]:
     """Run Tesseract once, returning its plain text and its TSV."""
     import pytesseract
+    from PIL import Image
+
+    # one thread per Tesseract: the pool already fills the cores, and Tesseract's OpenMP
+    # threads fight over them (2 cores, busy: 7.8 s a page with them, 2.7 s without)
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
     with tempfile.TemporaryDirectory(prefix="prachum-ocr-") as tmp:
-        source = Path(tmp) / "page.png"
-        prepared.save(source, dpi=(dpi, dpi))
+        # a bilevel PBM: written in a hundredth of the time of a PNG, read as fast by leptonica
+        source = Path(tmp) / "page.pbm"
+        prepared.convert("1", dither=Image.Dither.NONE).save(source)
         base = str(Path(tmp) / "out")
         try:
             pytesseract.pytesseract.run_tesseract(
@@ -245,8 +211,8 @@ def _tesseract(prepared: Image.Image, *, lang: str, psm: int, dpi: int) -> tuple
 def _uncovered_lines(prepared: Image.Image, boxes: list[Box]) -> int:
     """Bands of ink as tall as a text line that no read word overlaps: lines Tesseract dropped.
 
-    Rows with ink form bands; bands much thinner than the typical one, or with ink over only a
-    few columns, are rows of marks (above or below a line), rules or specks, and are ignored.
+    Rows with ink form bands; bands much thinner than those words sit on, or with ink over
+    only a few columns, are rows of marks (above or below a line), rules or specks: ignored.
     """
     import numpy as np
 
@@ -256,15 +222,17 @@ def _uncovered_lines(prepared: Image.Image, boxes: list[Box]) -> int:
     bands = list(zip(edges[0::2], edges[1::2], strict=True))
     if not bands:
         return 0
-    typical = float(np.median([end - start for start, end in bands]))
     # a word sits on the band that holds its box's middle (its marks may reach other bands)
     centres = np.zeros(len(ink_rows) + 1, dtype=bool)
     for _, top, _, bottom in boxes:
         centres[(top + bottom) // 2] = True
+    covered = [end - start for start, end in bands if centres[start:end].any()]
+    # bands of marks alone (tone marks over a line, vowels under it) are thinner than a line
+    typical = float(np.median(covered if covered else [end - start for start, end in bands]))
     return sum(
         1
         for start, end in bands
-        if end - start >= typical / 2
+        if end - start >= typical * 0.7
         and not centres[start:end].any()
         # a line of text, not a row of marks or a page number: ink across a twentieth of the page
         and ink[start:end].any(axis=0).sum() > ink.shape[1] / 20
@@ -274,56 +242,64 @@ def _uncovered_lines(prepared: Image.Image, boxes: list[Box]) -> int:
 def _read_page(prepared: Image.Image, *, lang: str, psm: int, dpi: int) -> tuple[OcrPage, int, float]:
     """One Tesseract pass: the page, its count of lines lost to noise, its confident characters."""
     txt, tsv = _tesseract(prepared, lang=lang, psm=psm, dpi=dpi)
-    raw, placed, lost = _assemble(_read_tsv(tsv), txt, prepared.width)
-    repaired = repair_thai_text(raw, drop_orphan_marks=True)
-    words, weighted, chars = [], 0.0, 0
-    for start, end, word in placed:
-        new_start, new_end = repaired.from_source(start, end)
-        if new_end <= new_start:
-            continue  # the word was only noise marks
-        words.append((new_start, new_end, *word.box))
-        weighted += word.conf * (new_end - new_start)
-        chars += new_end - new_start
-    lost += _uncovered_lines(prepared, [w.box for _, _, w in placed])
+    lines, lost = _assemble(_read_tsv(tsv), txt, prepared.width)
+    flow = reflow(lines, page_width=prepared.width)
+    words: list[tuple[int, int, int, int, int, int]] = []
+    weighted, chars = 0.0, 0
+    for line, start in zip(lines, flow.starts, strict=True):
+        for s, e, x0, y0, x1, y1, conf in line.words:
+            words.append((start + s, start + e, x0, y0, x1, y1))
+            weighted += conf * (e - s)
+            chars += e - s
+    lost += _uncovered_lines(prepared, [(x0, y0, x1, y1) for _, _, x0, y0, x1, y1 in words])
     page = OcrPage(
-        text=repaired.text,
+        text=flow.text,
         words=tuple(words),
         confidence=round(weighted / chars, 1) if chars else None,
         size=prepared.size,
-        fixes=dict(repaired.fixes),
+        lines=tuple(lines),
     )
     return page, lost, weighted / 100
 
 
-def ocr_image(image: Image.Image, *, lang: str = OCR_LANG, psm: int = 4, dpi: int = OCR_DPI) -> OcrPage:
+def ocr_image(
+    image: Image.Image, *, lang: str = OCR_LANG, psm: int = OCR_PSM, fallback_psm: int | None = 4, dpi: int = OCR_DPI
+) -> OcrPage:
     """OCR one page image. Word boxes are in the pixels of the prepared (deskewed) image.
 
-    ``--psm 4`` (one column, lines of varying size) reads minutes best, but its line finder
-    now and then drops a whole line of Thai, reads it as a 'line' of stray marks, or moves a
-    block out of order (seen on header pages of short lines). When any of that shows, the
-    page is read again as one uniform block (``--psm 6``) and the pass with more confidently
-    read characters wins.
+    ``--psm 6`` (one uniform block) reads minutes best: on rendered sample minutes in three
+    fonts, clean and degraded, it had half the character errors of ``--psm 4``, whose line
+    finder now and then drops a whole line of Thai, reads it as a 'line' of stray marks or
+    moves a block out of order, and each such page then cost a second pass. When a pass shows
+    lines lost, the page is read again with ``fallback_psm`` and the pass with more
+    confidently read characters wins (the retry is for odd layouts: columns, big headings).
     """
     from prachum.ingest.image import prepare_image  # image.py imports this module
 
     check_ocr_available(lang)
     prepared, angle = prepare_image(image)
     page, lost, score = _read_page(prepared, lang=lang, psm=psm, dpi=dpi)
-    if lost and psm != 6:
-        retry, _, retry_score = _read_page(prepared, lang=lang, psm=6, dpi=dpi)
+    if lost and fallback_psm is not None and fallback_psm != psm:
+        retry, _, retry_score = _read_page(prepared, lang=lang, psm=fallback_psm, dpi=dpi)
         if retry_score > score:
             page = retry
     return replace(page, skew=angle)
 
 
 def ocr_workers() -> int:
-    return max(1, os.cpu_count() or 1)
+    """One Tesseract per core this process may run on (a container's CPU set, not the host's)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def ocr_many(
     images: Iterable[Image.Image | None],
     *,
     lang: str = OCR_LANG,
+    psm: int = OCR_PSM,
+    fallback_psm: int | None = 4,
 ) -> Iterator[OcrPage | None]:
     """OCR a stream of page images in a pool bounded by the cores, results in input order.
 
@@ -332,14 +308,11 @@ def ocr_many(
     yields ``None``.
     """
     workers = ocr_workers()
-    if workers > 1:
-        # several Tesseracts side by side: each single-threaded, or they fight for the cores
-        os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     pending: list[Future[OcrPage] | None] = []
     done = 0
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="prachum-ocr") as pool:
         for image in images:
-            pending.append(None if image is None else pool.submit(ocr_image, image, lang=lang))
+            pending.append(None if image is None else pool.submit(ocr_image, image, lang=lang, psm=psm, fallback_psm=fallback_psm))
             while len([f for f in pending[done:] if f is not None]) >= 2 * workers:
                 yield _take(pending, done)
                 done += 1

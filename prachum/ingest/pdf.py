@@ -11,15 +11,17 @@ are stored in ``Document.meta["ocr_words"]`` with offsets into ``Document.text``
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from prachum.errors import ReadError, TooLarge
 from prachum.ingest.limits import Limits
 from prachum.ingest.ocr import LOW_CONFIDENCE, OCR_DPI, OcrPage, check_ocr_available, ocr_many
 from prachum.ingest.pdf_repair import check_text_layer, repair_thai_text
+from prachum.ingest.reflow import Line, PageFlow, PageLines, flow_pages, page_separator
 from prachum.models import Document, Page
 
 if TYPE_CHECKING:
@@ -45,6 +47,7 @@ class PageResult:
     ocr: OcrPage | None = None
     fixes: Counter[str] = field(default_factory=Counter)
     warning: str | None = None
+    lines: PageLines | None = None  # the lines with their boxes, when the reader knows them
 
 
 def read_pdf(data: bytes, *, file_name: str, limits: Limits, progress: Progress | None = None) -> Document:
@@ -125,13 +128,39 @@ def _image_coverage(page: Any, width: float, height: float) -> float:
     return min(1.0, covered / (width * height)) if width and height else 0.0
 
 
-def _page_text(page: Any) -> str:
+def _page_text(page: Any, height: float) -> tuple[str, list[Line]]:
+    """The page's text layer, and its lines with their boxes (top-down, in points)."""
     textpage = page.get_textpage()
     try:
         text = textpage.get_text_range()
+        lines = _text_lines(textpage, text, height) if len(text) == textpage.count_chars() else []
     finally:
         textpage.close()
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\r\n", "\n").replace("\r", "\n"), lines
+
+
+def _text_lines(textpage: Any, text: str, height: float) -> list[Line]:
+    """Lines of a text layer with the box of their visible characters; pdfium's char index
+    is the index into its text (line breaks are characters of their own)."""
+    lines: list[Line] = []
+    start = 0
+    for raw in re.split(r"(\r\n|\r|\n)", text + "\n")[0::2]:
+        boxes = [
+            textpage.get_charbox(i)
+            for i in range(start, start + len(raw))
+            if not raw[i - start].isspace()
+        ]
+        line = raw.strip()
+        if line and boxes:
+            box = (
+                min(b[0] for b in boxes),
+                height - max(b[3] for b in boxes),
+                max(b[2] for b in boxes),
+                height - min(b[1] for b in boxes),
+            )
+            lines.append(Line(line, box))
+        start += len(raw) + (2 if text[start + len(raw) : start + len(raw) + 2] == "\r\n" else 1)
+    return lines
 
 
 def _analyse_pages(
@@ -146,7 +175,7 @@ def _analyse_pages(
             result = PageResult(number=index + 1)
             results.append(result)
             width, height = page.get_size()
-            raw = _page_text(page)
+            raw, lines = _page_text(page, height)
             check = check_text_layer(raw, area_sq_inch=width * height / 72 / 72 or None)
             scanned = check.visible == 0 or (
                 (check.chars_per_sq_inch or 0) < _SCAN_CHARS_PER_SQ_INCH
@@ -157,7 +186,10 @@ def _analyse_pages(
                 repaired = repair_thai_text(raw)
                 text, result.fixes = repaired.text, repaired.fixes
                 check = check_text_layer(text)
+                lines = [replace(line, text=repair_thai_text(line.text).text) for line in lines]
             result.text = _tidy(text)
+            if lines and not scanned:
+                result.lines = PageLines(tuple(line for line in lines if line.text.strip()), width, height)
             result.mode = "repaired" if result.fixes else "text"
             broken = not scanned and not check.is_usable()
             if not (scanned or broken):
@@ -175,7 +207,7 @@ def _analyse_pages(
                 continue
             # copy: the PIL image must not borrow the pdfium bitmap once the page is closed
             image = page.render(scale=OCR_DPI / 72, grayscale=True).to_pil().copy()
-            result.mode = "ocr"
+            result.mode, result.lines = "ocr", None
             if broken:
                 result.warning = f"หน้า {result.number}: ชั้นข้อความภาษาไทยเสียหายเกินซ่อม จึงอ่านด้วย OCR แทน"
             yield image
@@ -191,6 +223,7 @@ def _tidy(text: str) -> str:
 def apply_ocr(result: PageResult, page: OcrPage) -> None:
     result.ocr = page
     result.text = page.text
+    result.lines = PageLines(page.lines, *page.size) if page.lines else None
     if page.confidence is not None and page.confidence < LOW_CONFIDENCE:
         note = f"หน้า {result.number}: ความเชื่อมั่นของ OCR ต่ำ ({page.confidence:.0f}%) ควรตรวจทานข้อความ"
         result.warning = f"{result.warning}; {note}" if result.warning else note
@@ -209,15 +242,22 @@ def build_document(
     parts: list[str] = []
     pages: list[Page] = []
     ocr_words: list[list[list[int]]] = []
+    furniture: list[list[Any]] = []
     fixes: Counter[str] = Counter()
     all_warnings = list(warnings or [])
     offset = 0
-    for result in results:
+    flows = flow_pages([r.lines for r in results])
+    previous: PageFlow | None = None
+    for result, laid in zip(results, flows, strict=True):
         if parts:
-            parts.append(PAGE_SEPARATOR)
-            offset += len(PAGE_SEPARATOR)
-        parts.append(result.text)
-        start, offset = offset, offset + len(result.text)
+            separator = page_separator(
+                previous.flow if previous else None, laid.flow if laid else None, PAGE_SEPARATOR
+            )
+            parts.append(separator)
+            offset += len(separator)
+        text = laid.flow.text if laid else result.text
+        parts.append(text)
+        start, offset = offset, offset + len(text)
         if offset > limits.max_text_chars:
             raise TooLarge(f"{file_name}: ข้อความยาวเกินขีดจำกัด {limits.max_text_chars:,} ตัวอักษร")
         ocr = result.ocr
@@ -230,10 +270,16 @@ def build_document(
                 confidence=ocr.confidence if ocr is not None else None,
             )
         )
-        ocr_words.append([[start + s, start + e, *box] for s, e, *box in ocr.words] if ocr else [])
+        words: list[list[int]] = []
+        if ocr is not None and laid is not None:
+            for line, at in zip(laid.lines, laid.flow.starts, strict=True):
+                words.extend([start + at + s, start + at + e, *box] for s, e, *box, _ in line.words)
+        ocr_words.append(words)
+        furniture.extend([result.number, line.text] for line in (laid.furniture if laid else ()))
         fixes.update(result.fixes)
         if result.warning:
             all_warnings.append(result.warning)
+        previous = laid
     repaired = sum(1 for r in results if r.mode == "repaired")
     if repaired:
         all_warnings.append(f"ซ่อมข้อความภาษาไทยที่เสียหายจากชั้นข้อความของ PDF แล้ว {repaired} หน้า")
@@ -243,6 +289,8 @@ def build_document(
         "ocr_image_sizes": [list(r.ocr.size) if r.ocr else None for r in results],
         "ocr_dpi": OCR_DPI,
     }
+    if furniture:
+        meta["page_furniture"] = furniture  # [page, text]: page numbers, running titles
     if fixes:
         meta["thai_repairs"] = dict(fixes)
     return Document(
