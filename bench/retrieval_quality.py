@@ -136,7 +136,7 @@ def build_index(backend: str, folder: Path, files: list[Path]) -> SearchIndex:
         index.replace_document(analyse(document, services))
         fresh += 1
     print(
-        f"{services.embedder.name}: {index.catalog.count()} units of {len(files)} documents"
+        f"{getattr(services.embedder, 'backend', services.embedder.name)}: {index.catalog.count()} units of {len(files)} documents"
         f" ({fresh} indexed now, {time.perf_counter() - started:.0f} s)"
     )
     index.embedder = QueryCache(index.embedder)  # type: ignore[assignment]

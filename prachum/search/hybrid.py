@@ -31,6 +31,8 @@ class FusionParams:
     bm25_weight_latin: float = 0.2  # English query, no word translated
     bm25_weight_translated: float = 1.0  # English query, every content word translated
     candidates: int = 100  # taken from each ranking before fusion
+    rerank_depth: int = 30  # fused candidates whose text is searched for the query's concepts
+    concept_weight: float = 0.1  # added × the share of concepts found (prachum.search.rerank)
     expand: bool = True  # other names of the agencies a query mentions (gazetteer)
     translate: bool = True  # English query words → Thai words (lexicon, then embeddings)
 

@@ -26,6 +26,7 @@ from prachum.search.bm25 import Bm25Matrix
 from prachum.search.catalog import open_catalog
 from prachum.search.hybrid import FusionParams, fuse, overlaps_too_much, rank_lists, snippet_html
 from prachum.search.query import lexical_query, untranslated_words
+from prachum.search.rerank import rerank
 from prachum.search.tokens import mark_spans, search_tokens
 from prachum.search.translate import (
     WORD_BATCH,
@@ -317,7 +318,18 @@ class SearchIndex:
             fused = fuse(
                 lexical, dense, self.fusion, language=lexical_q.language, coverage=lexical_q.coverage
             )
-            results.append(self._hits(view, fused, lexical_q.highlight, limit))
+            fetched: dict[int, tuple] = {}
+            if self.fusion.rerank_depth and self.fusion.concept_weight:
+                # the head's catalog rows are read once, for the rerank and then for the hits
+                head = [int(view.rows[pos]) for pos, _ in fused[: self.fusion.rerank_depth]]
+                fetched = self.catalog.units_by_row(head)
+                texts = {
+                    pos: fetched[int(view.rows[pos])][13]
+                    for pos, _ in fused
+                    if int(view.rows[pos]) in fetched
+                }
+                fused = rerank(fused, texts, lexical_q.concepts(bm25), self.fusion.concept_weight)
+            results.append(self._hits(view, fused, lexical_q.highlight, limit, fetched))
         return results
 
     def _nearest_words(self, queries: Sequence[str]) -> dict[str, list[str]]:
@@ -375,14 +387,23 @@ class SearchIndex:
         return matrix
 
     def _hits(
-        self, view: UnitView, fused: list[tuple[int, float]], words: list[str], limit: int
+        self,
+        view: UnitView,
+        fused: list[tuple[int, float]],
+        words: list[str],
+        limit: int,
+        fetched: dict[int, tuple] | None = None,
     ) -> list[Hit]:
+        """Hits of the best rows; ``fetched`` holds catalog rows already read (the reranked head)."""
         hits: list[Hit] = []
         taken: dict[str, list[Span]] = {}
         wanted = set(words)
+        details = dict(fetched or {})
         for batch_start in range(0, len(fused), limit * 3):
             batch = fused[batch_start : batch_start + limit * 3]
-            details = self.catalog.units_by_row([int(view.rows[pos]) for pos, _ in batch])
+            missing = [int(view.rows[pos]) for pos, _ in batch if int(view.rows[pos]) not in details]
+            if missing:
+                details.update(self.catalog.units_by_row(missing))
             for pos, score in batch:
                 r = details.get(int(view.rows[pos]))
                 if r is None:  # removed by another process since this view was loaded

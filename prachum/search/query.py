@@ -54,6 +54,7 @@ def expand_query(query: str) -> list[str]:
 class Group:
     weight: float
     alternatives: tuple[tuple[str, ...], ...]  # each a token list
+    kind: str = "lexicon"  # expansion (another name of an agency) | lexicon | embedded
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,13 @@ class LexicalQuery:
         extra = (t for g in self.groups for alt in g.alternatives for t in alt)
         return list(dict.fromkeys([*self.words, *extra]))
 
+    def concepts(self, bm25: Bm25Matrix) -> list[tuple[tuple[str, ...], ...]]:
+        """What the query asks for, for `prachum.search.rerank`: each own word the index
+        knows, and each translated group (an agency's other names stand for a word already
+        counted, so they are not concepts of their own)."""
+        own = [((t,),) for t in dict.fromkeys(bm25.known(list(self.words)))]
+        return own + [g.alternatives for g in self.groups if g.kind != "expansion"]
+
     def scores(self, bm25: Bm25Matrix) -> np.ndarray:
         total = bm25.scores(list(self.words))
         for group in self.groups:
@@ -81,13 +89,13 @@ class LexicalQuery:
         return total
 
 
-def _group(weight: float, texts: list[str] | tuple[str, ...], own: set[str]) -> Group | None:
+def _group(weight: float, texts: list[str] | tuple[str, ...], own: set[str], kind: str) -> Group | None:
     alternatives = []
     for text in texts:
         tokens = tuple(t for t in dict.fromkeys(search_tokens(text)) if t not in own)
         if tokens and tokens not in alternatives:
             alternatives.append(tokens)
-    return Group(weight, tuple(alternatives)) if alternatives else None
+    return Group(weight, tuple(alternatives), kind) if alternatives else None
 
 
 def lexical_query(
@@ -108,19 +116,19 @@ def lexical_query(
         expansions = expand_query(query)
         if expansions:
             # other names of a mentioned agency are alternatives, not extra topics
-            group = _group(EXPANSION_WEIGHT, expansions, own)
+            group = _group(EXPANSION_WEIGHT, expansions, own, "expansion")
             groups += [group] if group else []
     coverage = 1.0
     if translate and language == "en":
         translation = load_lexicon().translate(query)
         coverage = translation.coverage
         for concept in translation.concepts:
-            group = _group(LEXICON_WEIGHT, concept.thai, own)
+            group = _group(LEXICON_WEIGHT, concept.thai, own, "lexicon")
             groups += [group] if group else []
         for word in translation.uncovered:
             thai = (nearest or {}).get(word)
             if thai:
-                group = _group(EMBEDDED_WEIGHT, thai, own)
+                group = _group(EMBEDDED_WEIGHT, thai, own, "embedded")
                 groups += [group] if group else []
     return LexicalQuery(words, tuple(groups), language, coverage)
 

