@@ -109,6 +109,9 @@ def test_upload_search_open_update_and_download(page, server: str, tmp_path: Pat
     )
     results = page.locator(".js-upload-rows tr").evaluate_all("rows => rows.map(r => r.dataset.result)")
     assert results == ["ok"] * len(files)
+    # each file went through the job queue (the server's inline worker) and was followed to "done"
+    states = page.locator(".js-upload-rows tr").evaluate_all("rows => rows.map(r => [r.dataset.job, r.dataset.state])")
+    assert all(job and state == "done" for job, state in states), states
     assert page.evaluate("() => document.fonts.check('16px Sarabun')")
     shot(page, "upload")
 
