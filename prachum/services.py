@@ -12,10 +12,11 @@ from prachum.config import Settings
 
 if TYPE_CHECKING:
     from prachum.jobs import JobQueue
-    from prachum.models import Embedder, Minutes
+    from prachum.models import Minutes
     from prachum.nlp.gazetteer import Gazetteer
     from prachum.nlp.sdg import SdgTagger
     from prachum.pipeline import Pipeline
+    from prachum.search.embed import CachingEmbedder
     from prachum.search.index import SearchIndex
     from prachum.store import Store
     from prachum.tracking.register import Register
@@ -39,10 +40,12 @@ class Services:
         return load_gazetteer(user if user.exists() else None)
 
     @cached_property
-    def embedder(self) -> Embedder:
-        from prachum.search.embed import get_embedder
+    def embedder(self) -> CachingEmbedder:
+        """The settings' model behind one embedding cache that the SDG tagger, the register and
+        the index share, so a text they all need (an item's) is embedded once per ingest."""
+        from prachum.search.embed import CachingEmbedder, get_embedder
 
-        return get_embedder(self.settings)
+        return CachingEmbedder(get_embedder(self.settings))
 
     @cached_property
     def tagger(self) -> SdgTagger:

