@@ -52,11 +52,17 @@ def params(**kwargs) -> FusionParams:
 
 
 LANGUAGES = {"th": "Thai", "en": "English", "enx": "English held out"}
-PLAIN = {"expand": False, "translate": False}
+PLAIN = {"expand": False, "translate": False, "concept_weight": 0.0}
 BASELINES = {
-    "bm25 only": params(dense_weight=0.0, bm25_weight_latin=1.0, bm25_weight_translated=1.0, **PLAIN),
-    "dense only": params(bm25_weight=0.0, bm25_weight_latin=0.0, bm25_weight_translated=0.0, **PLAIN),
-    "rrf k=60": params(method="rrf", bm25_weight_latin=1.0, bm25_weight_translated=1.0, **PLAIN),
+    "bm25 only": params(
+        method_thai="score", dense_weight=0.0, bm25_weight_latin=1.0, bm25_weight_translated=1.0, **PLAIN
+    ),
+    "dense only": params(
+        method_thai="score", bm25_weight=0.0, bm25_weight_latin=0.0, bm25_weight_translated=0.0, **PLAIN
+    ),
+    "rrf k=60": params(
+        method="rrf", method_thai="rrf", bm25_weight_latin=1.0, bm25_weight_translated=1.0, **PLAIN
+    ),
 }
 
 

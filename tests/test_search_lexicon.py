@@ -140,3 +140,16 @@ def test_english_question_finds_the_thai_item_through_the_lexicon(tmp_path: Path
     assert hits and hits[0].text == flood
     assert any(hits[0].text[s:e] == "อุทกภัย" for s, e in hits[0].highlights)
     assert lexical_query("community flood response plans", translate=False).groups == ()
+
+
+def test_fusion_method_follows_the_query_language() -> None:
+    from prachum.search.hybrid import fuse
+
+    lexical = [(1, 9.0), (2, 2.0), (3, 1.0)]
+    dense = [(2, 0.80), (3, 0.797), (1, 0.795), (4, 0.2)]
+    params = FusionParams(method="score", method_thai="rrf", concept_weight=0.0)
+    assert params.method_for("th") == "rrf" and params.method_for("en") == "score"
+    # rank fusion sees row 2 high in both lists; the score sum sees row 1's large BM25 lead
+    # and its near-best cosine
+    assert fuse(lexical, dense, params, language="th")[0][0] == 2
+    assert fuse(lexical, dense, params, language="en", coverage=1.0)[0][0] == 1

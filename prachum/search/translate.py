@@ -1,17 +1,15 @@
 """English query words → Thai index words, through the multilingual embedding model.
 
-An English question over Thai minutes can only meet BM25 on the few Latin words the text
-holds. The words of the indexed items are embedded once (as e5 queries, when their document
-is indexed; the catalog keeps them) and each content word of a query written without Thai
-is replaced by its nearest item words. The Thai words found then score in BM25 as a damped
-expansion. Measured on the dev set after `prachum ingest`: MRR@10 0.917 → 1.000 and
-nDCG@10 0.872 → 0.952 (its four English queries). An experiment with every index word (not
-only the items') raised English questions over the thaigov passages (bench/embed.py's
-QUERIES) from MRR@10 0.571 to 0.607; passages' words are not embedded by default because
-embedding runs at ~50 words/s and would slow ingest of large collections.
+The fallback of English→Thai query translation, for the content words the curated lexicon
+(`prachum.search.lexicon`) does not know: proper names, rare words. The words of the
+indexed items are embedded once (as e5 queries, when their document is indexed; the
+catalog keeps them) and each such query word is matched to its nearest item words; the
+Thai words found score in BM25 as a damped group (`prachum.search.query`). Before the
+lexicon existed this was the only translation (dev MRR@10 0.917 → 1.000); with the lexicon
+it changes little on bench/retrieval_quality.py, whose English questions the lexicon mostly
+covers, so the rule for keeping a word is strict (see `WordTranslator.nearest_words`).
 
-Only for e5-family embedders, whose word vectors are aligned across languages and whose
-cosine scale the threshold below was chosen on.
+Only for e5-family embedders, whose word vectors are aligned across languages.
 """
 
 from __future__ import annotations
