@@ -155,3 +155,22 @@ def test_noise_page_is_flagged_low_confidence() -> None:
     assert page.confidence is None or page.confidence < 70 or len(squash(doc.text)) < 20
     if page.confidence is not None and page.confidence < 70:
         assert any("OCR" in w for w in doc.warnings)
+
+
+def test_stray_punctuation_far_out_at_a_line_end_is_not_part_of_the_line() -> None:
+    # the margins are read from the lines' boxes: a speck read as "|" by the page edge or a
+    # "." of dirt far to the right must not widen the line (nor reach its text)
+    from prachum.ingest.ocr import _assemble, _Word
+
+    words = [
+        _Word("|", (40, 100, 46, 160), 80.0),
+        _Word("มติ", (300, 100, 380, 160), 95.0),
+        _Word("ที่ประชุม", (382, 100, 600, 160), 95.0),
+        _Word("รับทราบ", (630, 100, 800, 160), 95.0),
+        _Word(".", (2300, 150, 2306, 158), 70.0),
+    ]
+    lines, lost = _assemble({(1, 1, 1): words}, "| มติที่ประชุม รับทราบ .", 2480)
+    assert lost == 0 and len(lines) == 1
+    assert lines[0].text.replace(" ", "") == "มติที่ประชุมรับทราบ"
+    assert lines[0].box == (300, 100, 800, 160)
+    assert [lines[0].text[s:e] for s, e, *_ in lines[0].words] == ["มติ", "ที่ประชุม", "รับทราบ"]

@@ -67,8 +67,9 @@ def test_the_first_word_of_the_next_line_decides_whether_a_line_wrapped() -> Non
     assert reflow([previous, long_first], page_width=WIDTH).text == body + long_first.text
 
 
-def test_glue_puts_a_space_before_latin_digits_and_thai_conjunctions() -> None:
+def test_glue_puts_a_space_before_latin_digits_and_thai_clause_starters() -> None:
     assert glue("ประชุม", "คณะกรรมการ") == ""
+    assert glue("สำนักงานการท่องเที่ยว", "และกีฬาจังหวัด") == ""  # a name, not a clause
     assert glue("ประชุม", "2567") == " "
     assert glue("SDG", "Localization") == " "
     assert glue("ครอบคลุม 12 อำเภอ", "ส่วนการติดตั้งเครื่องวัด") == " "
@@ -94,11 +95,11 @@ def test_page_numbers_and_running_titles_are_furniture() -> None:
 def test_a_paragraph_running_over_the_page_break_joins_up() -> None:
     full = "ที่ประชุมมีมติเห็นชอบให้สำนักงานจังหวัดดำเนินการจัดทำแผนปฏิบัติการด้านการจัดการน้ำ"
     first = PageLines((line(full, 0), line(full, 1), line(full, 2), Line("- ๑ -", (480, 960, 520, 980))), WIDTH, 1000)
-    second = PageLines((line("และรายงานผลภายในเดือนมีนาคม", 0, right=500), line("มติที่ประชุม รับทราบ", 1)), WIDTH, 1000)
+    second = PageLines((line("ทั้งนี้ ให้รายงานผลภายในเดือนมีนาคม", 0, right=500), line("มติที่ประชุม รับทราบ", 1)), WIDTH, 1000)
     one, two = flow_pages([first, second])
     assert one is not None and two is not None
     assert [x.text for x in one.furniture] == ["- ๑ -"]
-    assert page_separator(one.flow, two.flow, "\n\n") == " "  # before และ
+    assert page_separator(one.flow, two.flow, "\n\n") == " "  # before ทั้งนี้, a clause starter
     closed = PageLines((line("มติที่ประชุม รับทราบ", 0, right=500),), WIDTH, 1000)
     assert page_separator(flow_pages([closed])[0].flow, two.flow, "\n\n") == "\n\n"  # type: ignore[union-attr]
 

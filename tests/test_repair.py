@@ -173,3 +173,17 @@ def test_repair_never_raises_and_offsets_stay_in_range(text: str) -> None:
     assert len(repaired.offsets) == len(repaired.text)
     assert all(0 <= o < len(text) for o in repaired.offsets)
     check_text_layer(text)
+
+
+def test_ocr_repair_puts_back_the_tone_marks_ocr_drops_where_no_other_word_fits() -> None:
+    ocr = "มติทีประชุม รับทราบ ในการนี ผู้แทนรายงานว่า ขณะนี อยู่ระหว่าง ดังนี ครั้งที 3 วันที 15"
+    fixed = repair_thai_text(ocr, drop_orphan_marks=True)
+    assert fixed.text == "มติที่ประชุม รับทราบ ในการนี้ ผู้แทนรายงานว่า ขณะนี้ อยู่ระหว่าง ดังนี้ ครั้งที่ 3 วันที่ 15"
+    assert fixed.fixes["lost_tone"] == 6
+    # real words that end in a bare นี or start with ที stay as they are; text layers are not guessed at
+    for word in ("จังหวัดอุดรธานี", "ทีมงาน", "ทีละขั้น", "มณี"):
+        assert repair_thai_text(word, drop_orphan_marks=True).text == word
+    assert repair_thai_text("ในการนี ผู้แทน").text == "ในการนี ผู้แทน"
+    # offsets still point back at the OCR characters
+    start = fixed.text.index("ผู้แทน")
+    assert ocr[slice(*fixed.to_source(start, start + 6))] == "ผู้แทน"

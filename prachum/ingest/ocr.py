@@ -119,6 +119,23 @@ def _is_speck(word: _Word) -> bool:
     return word.conf < 60 and len(word.text) <= 2 and not any(c.isalnum() for c in word.text)
 
 
+def _trim_stray(words: list[_Word]) -> list[_Word]:
+    """The line's words without specks, and without a mark or two of punctuation standing
+    far out at either end (a page edge, a hole punch, dirt): they would widen the line's box,
+    and the box tells where the margins are."""
+    words = [w for w in words if not _is_speck(w)]
+    height = max((w.box[3] - w.box[1] for w in words), default=0)
+    while len(words) > 1 and _lone_punctuation(words[0]) and words[1].box[0] - words[0].box[2] > height:
+        words = words[1:]
+    while len(words) > 1 and _lone_punctuation(words[-1]) and words[-1].box[0] - words[-2].box[2] > height:
+        words = words[:-1]
+    return words
+
+
+def _lone_punctuation(word: _Word) -> bool:
+    return len(word.text) <= 2 and not any(c.isalnum() for c in word.text)
+
+
 def _is_noise(words: list[_Word]) -> bool:
     """A 'line' of stray tone marks, specks and rule lines that Tesseract read on its own."""
     letters = sum(1 for w in words for c in w.text if c.isalnum())
@@ -168,9 +185,9 @@ def _assemble(
         if _is_noise(words):
             lost += max(w.box[2] for w in words) - min(w.box[0] for w in words) > page_width / 4
             continue
-        specks = [w for w in words if _is_speck(w)]
-        if specks:  # spacing from the text line no longer matches: place by gaps
-            words, line_text = [w for w in words if not _is_speck(w)], None
+        kept_words = _trim_stray(words)
+        if len(kept_words) < len(words):  # spacing from the text line no longer matches: place by gaps
+            words, line_text = kept_words, None
             if not words:
                 continue
         top = min(w.box[1] for w in words)

@@ -43,6 +43,9 @@ _ORPHAN_MARK = re.compile(f"(?:^|(?<=[^{CONSONANTS}{_M}]))[{_M}]+")
 # OCR reads the tone mark of "นี้" (this) stacked over sara ii too faintly and drops it: after
 # the words "นี้" follows in set phrases, a bare "นี" is that word ("ธานี", "มณี" are not)
 _LOST_NII_TONE = re.compile("(ดัง|วัน|การ|ขณะ|เช่น|บัด|ตรง|ทั้ง|ครั้ง|ปี|เดือน|ต่อไป|ใน)นี(?![\u0e31-\u0e4e])")
+# ... and the mai ek of "ที่" where no other reading exists: before a number (ครั้งที่ 3,
+# วันที่ 15, วาระที่ 2) and in "ที่ประชุม"
+_LOST_THI_TONE = re.compile("ที(?=\\s?[0-9๐-๙]|ประชุม)")
 _GARBAGE = re.compile("[\ufffd\ufffe\uffff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Thai bytes of TIS-620/cp874 decoded as Latin-1 or cp1252: a run of these letters
 _MOJIBAKE_CHARS = "".join(chr(b) for b in range(0xA1, 0xFC) if bytes([b]).decode("cp874", errors="ignore"))
@@ -199,7 +202,7 @@ def repair_thai_text(text: str, *, drop_orphan_marks: bool = False) -> RepairedT
     consonant and its marks removed, sara am composed (also where its nikhahit was lost and
     left a space), marks put in logical order with duplicates dropped, NFC.
     ``drop_orphan_marks`` (for OCR text) also deletes marks left with no consonant (noise)
-    and puts back the tone mark OCR drops from "นี้" after the words it follows in set phrases.
+    and puts back the tone marks OCR drops from "นี้" and "ที่" where the bare form is no word.
     """
     edit = _Tracked(text)
     if not any("\u0e00" <= c <= "\u0e7f" for c in text) and _MOJIBAKE_RUN.search(text):
@@ -213,6 +216,7 @@ def repair_thai_text(text: str, *, drop_orphan_marks: bool = False) -> RepairedT
     if drop_orphan_marks:
         edit.sub("orphan_mark", _ORPHAN_MARK, lambda m: "")
         edit.sub("lost_tone", _LOST_NII_TONE, lambda m: m.group(1) + "นี\u0e49")
+        edit.sub("lost_tone", _LOST_THI_TONE, lambda m: "ที\u0e48")
     if not unicodedata.is_normalized("NFC", edit.text):
         # Thai has no canonical compositions: NFC only touches Latin clusters; re-map by
         # clusters so offsets stay aligned

@@ -27,24 +27,18 @@ Box = tuple[float, float, float, float]  # x0, top, x1, bottom; y grows down the
 
 # a line that starts a list entry, an agenda item or a resolution never continues the line above
 ENTRY_START = re.compile(
-    r"^\s*(?:ระเบียบวาระ|วาระที่|มติ(?:ที่ประชุม|คณะรัฐมนตรี|ครม\.?|คณะกรรมการ\S*)?(?=\s|[:：]|$)"
+    r"^\s*(?:ระเบียบวาระ|วาระที|มติ\S{0,16}(?=\s|[:：]|$)"
     r"|\(?[0-9๐-๙]{1,3}(?:\.[0-9๐-๙]{1,3})*[.)](?![0-9๐-๙])|[0-9๐-๙]{1,3}(?:\.[0-9๐-๙]{1,3})+(?=\s)"
     r"|\(?[ก-ฮ][.)]\s|[-–—•●○▪◦*➢➤✓](?=\s|[ก-๛A-Za-z]))"
 )
 # a page number alone on its line: "- ๒ -", "หน้า 3", "3/12", "(๔)", "Page 2 of 5"; between
 # dashes anything short goes, since OCR reads a lone Thai digit as Latin letters ("- lo -")
 PAGE_NUMBER = re.compile(
-    r"^\s*(?:[-–—]\s*[^\s\-–—]{1,4}\s*[-–—]|\(?\s*(?:หน้า|หน้าที่|page)?\s*[0-9๐-๙]{1,4}\s*\)?"
+    r"^\s*(?:[-–—]\s*[^\s\-–—]{1,4}\s*[-–—]|[-–—]?\s*[0-9๐-๙]{1,4}\s*[-–—]|\(?\s*(?:หน้า|หน้าที่|page)?\s*[0-9๐-๙]{1,4}\s*\)?"
     r"(?:\s*(?:/|จาก|of)\s*[0-9๐-๙]{1,4})?)\s*$",
     re.IGNORECASE,
 )
 _ENDS_CLOSED = (":", "：", "ฯลฯ")
-# Thai sets a space before these conjunctions and clause starters: a line wrapped there lost
-# it at the line end, and the extractor cuts clauses at "<space>ส่วน…", "<space>ทั้งนี้…"
-_SPACED_STARTERS = re.compile(
-    r"^(?:และ|หรือ|ซึ่ง|โดย|แต่|ส่วน|ทั้งนี้|นอกจากนี้|นอกจากนั้น|อนึ่ง|ขณะนี้|ขณะที่|จากนั้น|ต่อมา|ในการนี้"
-    r"|รวมทั้ง|รวมถึง|เนื่องจาก|พร้อมทั้ง|อย่างไรก็ตาม|ดังนั้น)"
-)
 _THAI = ("\u0e01", "\u0e5b")
 _DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
@@ -107,9 +101,9 @@ def _geometry(lines: Sequence[Line], page_width: float) -> _Geometry:
     left = min((v for v, n in Counter(lefts).items() if n >= max(2, len(lines) // 5)), default=min(lefts))
     full = sorted(rights)[-max(1, len(rights) // 4) :]
     right = _median([float(v) for v in full], max(rights))
-    if sum(1 for v in rights if v >= max(rights) - 3) < 3:
+    if sum(1 for v in rights if v >= right - 3) < 3:
         # too few lines run to one edge to show the margin: take it as wide as the left one
-        right = max(max(rights), 100 - left)
+        right = max(right, 100 - left)
     steps = [b.top - a.top for a, b in zip(lines, lines[1:], strict=False) if b.top > a.top]
     height = _median([line.box[3] - line.box[1] for line in lines], page_width / 40)
     # one or two steps may all span a paragraph gap: a pitch is at most 2.5 line heights
@@ -171,9 +165,12 @@ def joins(previous: Line, line: Line, geo: _Geometry) -> bool:
 
 def glue(before: str, after: str) -> str:
     """'' between Thai letters (Thai wraps between words), else one space; a space also
-    before a conjunction or clause starter, where Thai writing has one."""
+    before a clause starter (ทั้งนี้, นอกจากนี้, ส่วนการ…), which Thai writing sets off with
+    one and the extractor cuts clauses at (the same lexicon, `nlp.cues`)."""
+    from prachum.nlp.cues import load_cues
+
     thai = before and after and _THAI[0] <= before[-1] <= _THAI[1] and _THAI[0] <= after[0] <= _THAI[1]
-    return "" if thai and not _SPACED_STARTERS.match(after) else " "
+    return "" if thai and not load_cues().clause_break.match(" " + after) else " "
 
 
 def reflow(lines: Sequence[Line], *, page_width: float) -> Flow:
