@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from prachum.errors import PrachumError, ReadError
-from prachum.ingest import read_bytes, read_path, supported
+from prachum.ingest import read_bytes, read_path, status_note, supported
 from prachum.ingest.limits import Limits, limits_from
 from prachum.models import Document, Minutes
 
@@ -222,7 +222,8 @@ class Pipeline:
             label,
             "replaced" if replaced else "ok",
             minutes.id,
-            f"{len(minutes.items)} items" + (f", replaced {replaced}" if replaced else ""),
+            f"{len(minutes.items)} items" + (f", replaced {replaced}" if replaced else "")
+            + (f"; {note}" if (note := status_note(document)) else ""),
             len(minutes.items),
             minutes.meeting.date,
         )

@@ -174,3 +174,15 @@ def test_stray_punctuation_far_out_at_a_line_end_is_not_part_of_the_line() -> No
     assert lines[0].text.replace(" ", "") == "มติที่ประชุมรับทราบ"
     assert lines[0].box == (300, 100, 800, 160)
     assert [lines[0].text[s:e] for s, e, *_ in lines[0].words] == ["มติ", "ที่ประชุม", "รับทราบ"]
+
+
+def test_ingest_status_names_the_low_confidence_pages() -> None:
+    from prachum.ingest import status_note
+    from prachum.models import Document, Page
+
+    def doc(*pages: Page) -> Document:
+        return Document(file_name="scan.pdf", text="x" * 30, format="pdf", content_hash="0" * 64, pages=pages)
+
+    assert status_note(doc(Page(1, 0, 10), Page(2, 12, 30, ocr=True, confidence=91.5))) == ""
+    note = status_note(doc(Page(1, 0, 10, ocr=True, confidence=52.0), Page(2, 12, 20), Page(3, 22, 30, ocr=True, confidence=64.9)))
+    assert "หน้า 1, 3" in note and "proofread" in note

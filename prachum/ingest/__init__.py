@@ -78,6 +78,17 @@ def read_bytes(
     return replace(document, source_path=source_path, boilerplate=find_boilerplate(document.text))
 
 
+def status_note(document: Document) -> str:
+    """What an ingest status line should say about how the file was read: the pages whose
+    OCR confidence is low (to be proofread), '' when there is nothing to say."""
+    from prachum.ingest.ocr import LOW_CONFIDENCE
+
+    low = [p.number for p in document.pages if p.confidence is not None and p.confidence < LOW_CONFIDENCE]
+    if not low:
+        return ""
+    return f"OCR ความเชื่อมั่นต่ำ หน้า {', '.join(map(str, low))} (low OCR confidence: proofread)"
+
+
 def read_path(path: Path | str, *, limits: Limits | None = None, progress=None) -> Document:  # type: ignore[no-untyped-def]
     path = Path(path)
     reader_for(path.name)  # refuse unknown types before reading the bytes
