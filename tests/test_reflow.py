@@ -183,3 +183,41 @@ def test_extraction_reads_a_wrapped_resolution_whole() -> None:
     doc = read_pdf(minutes_pdf(PARAGRAPHS, lines_per_page=40), file_name="one.pdf", limits=Limits())
     resolutions = [item for item in extract(doc.text).items if item.kind == "resolution"]
     assert any(item.text.endswith("15 กุมภาพันธ์ 2567") for item in resolutions), resolutions
+
+
+def test_ruled_table_rows_come_out_as_tab_separated_lines_in_reading_order() -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("SarabunTable", io.BytesIO(SARABUN.read_bytes()), shapable=False))
+    rows = [
+        ["ลำดับ", "ข้อสั่งการ", "หน่วยงานรับผิดชอบ"],
+        ["1", ["จัดทำแผนลดการเผาอ้อย", "เสนอที่ประชุม"], "ที่ทำการปกครองจังหวัด"],
+        ["2", "อบรมแกนนำชุมชนต้นแบบ", "ท้องถิ่นจังหวัด"],
+    ]
+    widths, height = [60, 220, 200], 50
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    pdf.setFont("SarabunTable", 14)
+    pdf.drawString(72, 780, "ติดตามผลการดำเนินงานตามข้อสั่งการ ดังนี้")
+    top = 760
+    for r, row in enumerate(rows):
+        x = 72
+        for width, cell in zip(widths, row, strict=True):
+            pdf.rect(x, top - (r + 1) * height, width, height)
+            for k, text in enumerate(cell if isinstance(cell, list) else [cell]):
+                pdf.drawString(x + 4, top - r * height - 18 - 16 * k, text)
+            x += width
+    pdf.drawString(72, top - len(rows) * height - 30, "มติที่ประชุม รับทราบ")
+    pdf.showPage()
+    pdf.save()
+    doc = read_pdf(buffer.getvalue(), file_name="table.pdf", limits=Limits())
+    assert doc.text.split("\n") == [
+        "ติดตามผลการดำเนินงานตามข้อสั่งการ ดังนี้",
+        "ลำดับ\tข้อสั่งการ\tหน่วยงานรับผิดชอบ",
+        "1\tจัดทำแผนลดการเผาอ้อยเสนอที่ประชุม\tที่ทำการปกครองจังหวัด",
+        "2\tอบรมแกนนำชุมชนต้นแบบ\tท้องถิ่นจังหวัด",
+        "มติที่ประชุม รับทราบ",
+    ]

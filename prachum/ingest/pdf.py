@@ -11,7 +11,6 @@ are stored in ``Document.meta["ocr_words"]`` with offsets into ``Document.text``
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -20,8 +19,9 @@ from typing import TYPE_CHECKING, Any
 from prachum.errors import ReadError, TooLarge
 from prachum.ingest.limits import Limits
 from prachum.ingest.ocr import LOW_CONFIDENCE, OCR_DPI, OcrPage, check_ocr_available, ocr_many
+from prachum.ingest.pdf_layout import Plumber, page_text
 from prachum.ingest.pdf_repair import check_text_layer, repair_thai_text
-from prachum.ingest.reflow import Line, PageFlow, PageLines, flow_pages, page_separator
+from prachum.ingest.reflow import PageFlow, PageLines, flow_pages, page_separator
 from prachum.models import Document, Page
 
 if TYPE_CHECKING:
@@ -58,6 +58,7 @@ def read_pdf(data: bytes, *, file_name: str, limits: Limits, progress: Progress 
     if b"%PDF" not in data[:1024]:
         raise ReadError(f"{file_name}: ไม่ใช่ไฟล์ PDF (ไม่พบส่วนหัว %PDF)")
     pdf = _open(data, file_name)
+    plumber: Plumber | None = None
     try:
         count = len(pdf)
         if count == 0:
@@ -69,7 +70,8 @@ def read_pdf(data: bytes, *, file_name: str, limits: Limits, progress: Progress 
         results: list[PageResult] = []
         warnings: list[str] = []
         ocr_ready = limits.ocr and _ocr_ready(warnings)
-        pages = _analyse_pages(pdf, count, results, ocr_allowed=limits.ocr, ocr_ready=ocr_ready)
+        plumber = Plumber(data)
+        pages = _analyse_pages(pdf, count, results, ocr_allowed=limits.ocr, ocr_ready=ocr_ready, plumber=plumber)
         try:
             for index, ocr_page in enumerate(ocr_many(pages)):
                 if ocr_page is not None:
@@ -81,6 +83,8 @@ def read_pdf(data: bytes, *, file_name: str, limits: Limits, progress: Progress 
             raise ReadError(f"{file_name}: ไฟล์ PDF เสียหาย อ่านบางหน้าไม่ได้ ({reason})") from None
     finally:
         pdf.close()
+        if plumber is not None:
+            plumber.close()
     return build_document(
         data, file_name=file_name, format="pdf", results=results, limits=limits, warnings=warnings
     )
@@ -128,43 +132,14 @@ def _image_coverage(page: Any, width: float, height: float) -> float:
     return min(1.0, covered / (width * height)) if width and height else 0.0
 
 
-def _page_text(page: Any, height: float) -> tuple[str, list[Line]]:
-    """The page's text layer, and its lines with their boxes (top-down, in points)."""
-    textpage = page.get_textpage()
-    try:
-        text = textpage.get_text_range()
-        lines = _text_lines(textpage, text, height) if len(text) == textpage.count_chars() else []
-    finally:
-        textpage.close()
-    return text.replace("\r\n", "\n").replace("\r", "\n"), lines
-
-
-def _text_lines(textpage: Any, text: str, height: float) -> list[Line]:
-    """Lines of a text layer with the box of their visible characters; pdfium's char index
-    is the index into its text (line breaks are characters of their own)."""
-    lines: list[Line] = []
-    start = 0
-    for raw in re.split(r"(\r\n|\r|\n)", text + "\n")[0::2]:
-        boxes = [
-            textpage.get_charbox(i)
-            for i in range(start, start + len(raw))
-            if not raw[i - start].isspace()
-        ]
-        line = raw.strip()
-        if line and boxes:
-            box = (
-                min(b[0] for b in boxes),
-                height - max(b[3] for b in boxes),
-                max(b[2] for b in boxes),
-                height - min(b[1] for b in boxes),
-            )
-            lines.append(Line(line, box))
-        start += len(raw) + (2 if text[start + len(raw) : start + len(raw) + 2] == "\r\n" else 1)
-    return lines
-
-
 def _analyse_pages(
-    pdf: Any, count: int, results: list[PageResult], *, ocr_allowed: bool, ocr_ready: bool
+    pdf: Any,
+    count: int,
+    results: list[PageResult],
+    *,
+    ocr_allowed: bool,
+    ocr_ready: bool,
+    plumber: Plumber | None = None,
 ) -> Iterator[Image.Image | None]:
     """Read each page's text layer; yield the rendered page where OCR must read it instead."""
     from prachum.ingest.image import ink_share  # image.py imports this module
@@ -175,7 +150,7 @@ def _analyse_pages(
             result = PageResult(number=index + 1)
             results.append(result)
             width, height = page.get_size()
-            raw, lines = _page_text(page, height)
+            raw, lines = page_text(page, height, plumber=plumber, index=index)
             check = check_text_layer(raw, area_sq_inch=width * height / 72 / 72 or None)
             scanned = check.visible == 0 or (
                 (check.chars_per_sq_inch or 0) < _SCAN_CHARS_PER_SQ_INCH

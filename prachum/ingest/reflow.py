@@ -53,6 +53,7 @@ class Line:
     box: Box
     first_word: float | None = None
     words: tuple[tuple[int, int, int, int, int, int, int], ...] = ()
+    fixed: bool = False  # a table row: never joined to a neighbour
 
     @property
     def left(self) -> float:
@@ -154,7 +155,8 @@ def _gap(previous: Line, line: Line, geo: _Geometry) -> bool:
 
 def joins(previous: Line, line: Line, geo: _Geometry) -> bool:
     return (
-        bool(previous.text.strip() and line.text.strip())
+        not (previous.fixed or line.fixed)
+        and bool(previous.text.strip() and line.text.strip())
         and not _gap(previous, line, geo)
         and line.top > previous.top  # next line down, not a column or a block moved back
         and not previous.text.rstrip().endswith(_ENDS_CLOSED)
