@@ -22,7 +22,7 @@ import numpy as np
 
 from prachum.errors import IndexMismatch, InvalidInput, choices
 from prachum.models import ACTION_STATUSES, KINDS, Embedder, Minutes, Span
-from prachum.search.bm25 import Bm25Matrix
+from prachum.search.bm25 import DELTA_MIN, DELTA_SHARE, Bm25Matrix, Bm25Scorer, DeltaBm25
 from prachum.search.catalog import open_catalog
 from prachum.search.hybrid import FusionParams, fuse, overlaps_too_much, rank_lists, snippet_html
 from prachum.search.query import lexical_query, untranslated_words
@@ -144,10 +144,10 @@ class SearchIndex:
         self._lock_depth = 0
         self._held: ExitStack | None = None
         self._view: UnitView | None = None
-        self._bm25: Bm25Matrix | None = None
+        self._bm25: Bm25Scorer | None = None
         self._own_generation = -1  # the generation this instance's last write produced
         # (view, BM25) of one generation, swapped as a pair; one thread rebuilds, the others wait
-        self._current: tuple[UnitView, Bm25Matrix] | None = None
+        self._current: tuple[UnitView, Bm25Scorer] | None = None
         self._refresh_lock = threading.Lock()
         self._translator: tuple[int, WordTranslator] | None = None  # (word count, translator)
 
@@ -247,7 +247,7 @@ class SearchIndex:
     def indexed_doc_ids(self) -> set[str]:
         return self.catalog.doc_ids()
 
-    def _refresh(self) -> tuple[UnitView, Bm25Matrix]:
+    def _refresh(self) -> tuple[UnitView, Bm25Scorer]:
         """The in-memory view and BM25 matrix, reloaded when another write happened."""
         current = self._current
         if current is not None and current[0].generation == self.catalog.generation():
@@ -262,18 +262,39 @@ class SearchIndex:
                 self.vectors.reopen()  # another process wrote: Chroma's in-memory copy is stale
             view = UnitView(self.catalog.unit_facts(), generation)
             folder = self.catalog.cache_dir / "bm25"
-            bm25 = Bm25Matrix.load(folder, generation)
+            bm25: Bm25Scorer | None = Bm25Matrix.load(folder, generation)
             if bm25 is None or bm25.n_rows != len(view):
-                bm25 = Bm25Matrix.build(self.catalog.token_lists())
+                bm25 = self._delta_bm25(folder, view)
+            if bm25 is None:
+                bm25 = Bm25Matrix.build(self.catalog.token_lists(), rows=view.rows.copy())
                 # saved only if no write happened since the generation was read (then the rows
                 # read reflect it); the cache lock only keeps two savers apart, not the writers
-                if bm25.n_rows == len(view):
+                if bm25.n_rows == len(view):  # a rebuild (a delta is not saved: it is cheap)
                     with self.catalog.cache_lock():
                         if self.catalog.generation() == generation:
                             bm25.save(folder, generation)
             self._view, self._bm25 = view, bm25
             self._current = (view, bm25)
             return self._current
+
+    def _delta_bm25(self, folder: Path, view: UnitView) -> DeltaBm25 | None:
+        """The saved matrix of an earlier generation plus the units written since, when few
+        units changed (see `prachum.search.bm25`); None when a rebuild is due."""
+        held = self._bm25.base if isinstance(self._bm25, DeltaBm25) else self._bm25
+        # the matrix this process already holds, else the saved one (either generation)
+        base = held if held is not None and held.rows is not None else Bm25Matrix.load(folder, None)
+        if base is None or base.rows is None:
+            return None
+        saved = set(base.rows.tolist())
+        new_rows = [int(r) for r in view.rows if int(r) not in saved]
+        removed = len(saved) - (len(view) - len(new_rows))
+        if len(new_rows) + removed > max(DELTA_MIN, DELTA_SHARE * len(saved)):
+            return None
+        details = self.catalog.units_by_row(new_rows)
+        if len(details) != len(new_rows):  # removed by a write since the view was read
+            return None
+        # the stored tokens are search_tokens(text) (replace_document): recomputed, not read
+        return DeltaBm25(base, view.rows, {r: search_tokens(details[r][13]) for r in new_rows})
 
     def warm_up(self) -> None:
         """Load what the first search needs (unit view, BM25 matrix, the vector client), so that

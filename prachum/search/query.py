@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from prachum.search.bm25 import Bm25Matrix
+from prachum.search.bm25 import Bm25Scorer
 from prachum.search.lexicon import load_lexicon, query_language
 from prachum.search.tokens import search_tokens
 
@@ -70,14 +70,14 @@ class LexicalQuery:
         extra = (t for g in self.groups for alt in g.alternatives for t in alt)
         return list(dict.fromkeys([*self.words, *extra]))
 
-    def concepts(self, bm25: Bm25Matrix) -> list[tuple[tuple[str, ...], ...]]:
+    def concepts(self, bm25: Bm25Scorer) -> list[tuple[tuple[str, ...], ...]]:
         """What the query asks for, for `prachum.search.rerank`: each own word the index
         knows, and each translated group (an agency's other names stand for a word already
         counted, so they are not concepts of their own)."""
         own = [((t,),) for t in dict.fromkeys(bm25.known(list(self.words)))]
         return own + [g.alternatives for g in self.groups if g.kind != "expansion"]
 
-    def scores(self, bm25: Bm25Matrix) -> np.ndarray:
+    def scores(self, bm25: Bm25Scorer) -> np.ndarray:
         total = bm25.scores(list(self.words))
         for group in self.groups:
             best = None
