@@ -47,9 +47,12 @@ test: install system-deps
 	$(MAKE) test-pg
 
 # The same suite with every store on PostgreSQL (a database per run, a schema per data dir).
-# Slow tests that do not touch the store (models, OCR, LibreOffice) ran once above; the slow
-# store tests (crash safety, concurrent processes, served app) run here again.
-PG_SLOW := tests/test_crash_safety.py tests/test_web_browser.py tests/test_api_serve.py
+# Slow tests that do not touch the store (models, OCR, LibreOffice) ran once above; of the slow
+# store tests, the concurrent writers, one kill mid-batch and the browser's queued uploads run
+# here again (all of test_crash_safety.py on PostgreSQL adds ~5 minutes for little more).
+PG_SLOW := tests/test_crash_safety.py::test_two_ingest_processes_at_once \
+	tests/test_crash_safety.py::test_two_ingest_processes_and_the_server_at_once \
+	'tests/test_crash_safety.py::test_sigkill_mid_batch_loses_nothing[1.5]' tests/test_web_browser.py
 test-pg: install
 	@url=$$(bash scripts/postgres-ci.sh) || { echo "error: PostgreSQL could not be installed or started (scripts/postgres-ci.sh); the PostgreSQL run is required" >&2; exit 1; }; \
 	echo "PostgreSQL run: $$url"; \
