@@ -25,11 +25,12 @@ def line(text: str, row: int, *, left: float = 100, right: float = 895, pitch: f
 def test_wrapped_thai_lines_join_without_a_space_and_offsets_point_at_each_line() -> None:
     lines = [
         line("ที่ประชุมมีมติเห็นชอบให้สำนักงานจังหวัดดำเนินการจัดทำแผนปฏิบัติการ", 0),
-        line("ด้านการจัดการน้ำและรายงานผลต่อที่ประชุมภายในเดือนมีนาคม", 1, right=890),
-        line("2567 โดยประสานกรมทรัพยากรน้ำ", 2, right=400),
+        line("ด้านการจัดการน้ำและรายงานผลต่อที่ประชุมภายในเดือนมีนาคมทั้งการสำรวจ", 1, right=890),
+        line("และการซ่อมแซมแหล่งน้ำในพื้นที่ประสบภัยแล้งของทุกอำเภอในปีงบประมาณ", 2, right=880),
+        line("2567 โดยประสานกรมทรัพยากรน้ำ", 3, right=400),
     ]
     flow = reflow(lines, page_width=WIDTH)
-    assert flow.text == lines[0].text + lines[1].text + " " + lines[2].text
+    assert flow.text == lines[0].text + lines[1].text + lines[2].text + " " + lines[3].text
     for source, start in zip(lines, flow.starts, strict=True):
         assert flow.text[start : start + len(source.text)] == source.text
 
@@ -62,9 +63,12 @@ def test_the_first_word_of_the_next_line_decides_whether_a_line_wrapped() -> Non
     body = "ผู้แทนมหาวิทยาลัยขอนแก่นเสนอให้จังหวัดพัฒนาแพลตฟอร์มข้อมูลเปิดด้านคุณภาพอากาศ"
     short_first = Line("ใน " + body, (100, 140, 895, 170), first_word=20)
     long_first = Line("ประชาสัมพันธ์" + body, (100, 140, 895, 170), first_word=90)
+    above = [line(body, -2), line(body, -1, right=890)]  # lines that show where the margin is
     previous = line(body, 0, right=840)
-    assert reflow([previous, short_first], page_width=WIDTH).text == body + "\n" + short_first.text
-    assert reflow([previous, long_first], page_width=WIDTH).text == body + long_first.text
+    assert reflow([*above, previous, short_first], page_width=WIDTH).text.endswith(body + "\n" + short_first.text)
+    assert reflow([*above, previous, long_first], page_width=WIDTH).text.endswith(body + long_first.text)
+    # without lines to show where the margin is, no line is taken for wrapped
+    assert reflow([previous, long_first], page_width=WIDTH).text == body + "\n" + long_first.text
 
 
 def test_glue_puts_a_space_before_latin_digits_and_thai_clause_starters() -> None:

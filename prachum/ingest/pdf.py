@@ -3,9 +3,13 @@
 One page at a time. For each page the text layer is read with pdfium (which keeps Thai
 intact where pdfplumber's own text loses marks), checked for the symptoms of a broken Thai
 layer (`pdf_repair.check_text_layer`), repaired when repair suffices, and otherwise the page
-is rendered at 300 dpi and OCRed (`ocr.ocr_many`, a pool bounded by the cores). Pages are
-joined with a blank line; each page's (start, end) in the text is kept, and OCR word boxes
-are stored in ``Document.meta["ocr_words"]`` with offsets into ``Document.text``.
+is rendered at 300 dpi and OCRed (`ocr.ocr_many`, a pool bounded by the cores). The lines
+of each page (from pdfium's character boxes, `pdf_layout`, or from OCR) are re-joined into
+paragraphs and page numbers and running titles left out (`reflow`; they are listed in
+``meta["page_furniture"]``). Pages are joined with a blank line, or with nothing (a space)
+where a paragraph runs over the page break; each page's (start, end) in the text is kept,
+and OCR word boxes are stored in ``Document.meta["ocr_words"]`` with offsets into
+``Document.text``.
 """
 
 from __future__ import annotations

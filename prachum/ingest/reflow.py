@@ -88,6 +88,7 @@ class _Geometry:
     right: float  # the body text's right margin
     pitch: float  # the usual distance between the tops of two lines
     width: float  # the page width
+    confirmed: bool = True  # three or more lines end at the right margin (else it is a guess)
 
 
 def _median(values: list[float], default: float) -> float:
@@ -102,14 +103,15 @@ def _geometry(lines: Sequence[Line], page_width: float) -> _Geometry:
     left = min((v for v, n in Counter(lefts).items() if n >= max(2, len(lines) // 5)), default=min(lefts))
     full = sorted(rights)[-max(1, len(rights) // 4) :]
     right = _median([float(v) for v in full], max(rights))
-    if sum(1 for v in rights if v >= right - 3) < 3:
+    confirmed = sum(1 for v in rights if v >= right - 6) >= 3  # ragged lines end a word short
+    if not confirmed:
         # too few lines run to one edge to show the margin: take it as wide as the left one
         right = max(right, 100 - left)
     steps = [b.top - a.top for a, b in zip(lines, lines[1:], strict=False) if b.top > a.top]
     height = _median([line.box[3] - line.box[1] for line in lines], page_width / 40)
     # one or two steps may all span a paragraph gap: a pitch is at most 2.5 line heights
     pitch = min(_median(steps, height * 1.5), height * 2.5)
-    return _Geometry(left * page_width / 100, right * page_width / 100, max(pitch, height), page_width)
+    return _Geometry(left * page_width / 100, right * page_width / 100, max(pitch, height), page_width, confirmed)
 
 
 def first_word_width(line: Line) -> float:
@@ -132,6 +134,8 @@ def _reaches_margin(line: Line, following: Line | None, geo: _Geometry) -> bool:
     """Did ``line`` stop because the margin came (it wrapped), not because its text ended?"""
     slack = geo.right - line.right
     if slack > geo.width * 0.15:
+        return False
+    if not geo.confirmed:  # no margin shows (a few loose lines): nothing to tell a wrap by
         return False
     if following is not None:
         # the next line's first word would have fitted in the room left: this line ended early
@@ -200,7 +204,7 @@ def reflow(lines: Sequence[Line], *, page_width: float) -> Flow:
         offset += len(line.text)
     last = lines[-1]
     open_end = (
-        len(lines) > 2
+        geo.confirmed
         and not last.text.rstrip().endswith(_ENDS_CLOSED)
         and geo.right - last.right <= geo.width * 0.08
     )
