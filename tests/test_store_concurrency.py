@@ -49,6 +49,25 @@ def test_concurrent_changes_to_one_record_all_land(svc: Services) -> None:
     assert sorted(after["notes"].splitlines()) == [f"บันทึก {n}" for n in range(6)]
 
 
+def test_each_concurrent_update_answers_with_its_own_version(svc: Services) -> None:
+    """The answer to an update is read in its own transaction: two writers are never shown
+    the same version (a client would send it back and get a false 409, or worse, none)."""
+    rec = svc.register.list()[0]
+    start = threading.Barrier(5)
+    versions: list[int] = []
+
+    def add_note(n: int) -> None:
+        start.wait()
+        versions.append(svc.register.update(rec["id"], note=f"รอบ {n}", actor=f"user{n}")["version"])
+
+    threads = [threading.Thread(target=add_note, args=(n,)) for n in range(5)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(versions) == [rec["version"] + k for k in range(1, 6)]
+
+
 def test_a_stale_expected_version_is_a_conflict(svc: Services) -> None:
     from prachum.errors import Conflict
 

@@ -167,4 +167,5 @@ class Register(DocumentSync):
             for field, old, new, why_this in entries:
                 self._history(conn, rec_id, actor, field, old, new, why_this, evidence_item_id, at=now)
             self.store.audit(conn, actor, "rec.update", rec_id, {f: str(n) for f, _o, n, _w in entries})
-        return self.get(rec_id)
+            # read inside the transaction: the answer shows this update's version, not a later writer's
+            return views.load_records(conn, [rec_id], dt.date.today())[0]
