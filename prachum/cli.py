@@ -90,7 +90,15 @@ def ingest(
                 print(line, flush=True)
             progress.advance(task)
 
-        svc.pipeline.ingest_paths(files, on_result=report)
+        def steps(path: Path):  # type: ignore[no-untyped-def]
+            # the bar's label follows the file's step, and its pages while a scan is OCR'd
+            def show(step: str, pages: int | None) -> None:
+                where = f" · {pages} หน้า (pages)" if pages else ""
+                progress.update(task, description=f"{path.name}: {step}{where}")
+
+            return show
+
+        svc.pipeline.ingest_paths(files, on_result=report, progress=steps)
     if failed:
         raise typer.Exit(1)
 

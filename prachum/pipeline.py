@@ -144,12 +144,20 @@ class Pipeline:
         recursive: bool = False,
         on_result: Callable[[IngestResult], None] | None = None,
         actor: str = "cli",
+        progress: Callable[[Path], Progress] | None = None,
     ) -> list[IngestResult]:
+        """Ingest files one by one; ``progress(path)`` gives each file's step/page callback."""
         files = collect_paths(paths, recursive)
         self.reconcile()
         results = []
         for path in files:
-            result = self._guarded(str(path), lambda p=path: read_path(p, limits=self.limits), _source_key(path), actor)  # type: ignore[misc]  # mypy cannot type a lambda's default argument
+            result = self._guarded(
+                str(path),
+                lambda pages, p=path: read_path(p, limits=self.limits, progress=pages),  # type: ignore[misc]  # mypy cannot type a lambda's default argument
+                _source_key(path),
+                actor,
+                progress(path) if progress else None,
+            )
             results.append(result)
             if on_result:
                 on_result(result)
@@ -162,7 +170,7 @@ class Pipeline:
         safe_name = _safe_file_name(file_name)
         return self._guarded(
             safe_name,
-            lambda: read_bytes(data, safe_name, limits=self.limits),
+            lambda pages: read_bytes(data, safe_name, limits=self.limits, progress=pages),
             f"upload:{safe_name}",
             actor,
             progress,
@@ -171,12 +179,16 @@ class Pipeline:
     def ingest_file(self, path: str | Path, *, actor: str = "cli", progress: Progress | None = None) -> IngestResult:
         """Ingest one file, stored under its resolved path like `ingest_paths` does."""
         path = Path(path)
-        return self._guarded(str(path), lambda: read_path(path, limits=self.limits), _source_key(path), actor, progress)
+        return self._guarded(str(path), lambda pages: read_path(path, limits=self.limits, progress=pages),
+            _source_key(path),
+            actor,
+            progress,
+        )
 
     def _guarded(
         self,
         label: str,
-        read: Callable[[], Document],
+        read: Callable[[Callable[[int, int], None]], Document],
         source_key: str,
         actor: str,
         progress: Progress | None = None,
@@ -185,7 +197,9 @@ class Pipeline:
         report = progress or _no_progress
         try:
             report("reading", None)
-            return self._ingest_document(read(), source_key, label, actor, report)
+            # page by page while a PDF or image is read (OCR takes seconds a page): pages done so far
+            document = read(lambda done, _total: report("reading", done))
+            return self._ingest_document(document, source_key, label, actor, report)
         except PrachumError as exc:
             return IngestResult(label, "failed", message=str(exc))
         except MemoryError:

@@ -217,3 +217,19 @@ def test_scan_with_a_stamped_text_line_is_still_ocred() -> None:
     doc = read_pdf(buffer.getvalue(), file_name="stamped.pdf", limits=Limits())
     assert doc.meta["page_modes"] == ["ocr"]
     assert char_error_rate(_no_space("".join(lines)), _no_space(doc.text)) < 0.1
+
+
+def test_ingest_reports_each_page_as_it_is_read(tmp_path: Path, settings) -> None:  # type: ignore[no-untyped-def]
+    """A long PDF or scan takes seconds a page: the pipeline's progress callback (the job
+    queue's and the CLI's) hears the pages one by one before the later steps."""
+    from prachum.services import Services
+
+    pdf = tmp_path / "three.pdf"
+    pdf.write_bytes(make_pdf([[f"รายงานการประชุม หน้า {n}", "มติที่ประชุม รับทราบ"] for n in (1, 2, 3)]))
+    services = Services(settings.with_(embedder="hashing"))
+    heard: list[tuple[str, int | None]] = []
+    result = services.pipeline.ingest_file(pdf, progress=lambda step, pages: heard.append((step, pages)))
+    assert result.status == "ok", result.message
+    reading = [pages for step, pages in heard if step == "reading"]
+    assert reading == [None, 1, 2, 3]
+    assert [step for step, _ in heard if step != "reading"] == ["analysing", "storing", "indexing"]
