@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 
 _TARGET_VECTORS: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}  # (embedder, digest) -> vectors
 _MAX_EMBED_CHARS = 1500  # e5-small reads ~512 tokens; the head of a long text carries its topic
+_RECENT_TEXTS = 4096  # evidence kept for this many texts (a document has a few hundred)
 _Z_CLIP = 2.0  # a goal's z-score among the 17 counts up to this many standard deviations
 
 
@@ -116,6 +117,7 @@ class SdgTagger:
         self.corpus: SdgCorpus = self.finder.corpus
         self._target_goal = np.array([t.goal for t in self.corpus.targets])
         self._target_ids = [t.id for t in self.corpus.targets]
+        self._recent: dict[str, list[Evidence]] = {}
 
     # -- public API -------------------------------------------------------------------------
     def tag(self, text: str) -> tuple[SdgTag, ...]:
@@ -124,7 +126,7 @@ class SdgTagger:
     def tag_many(self, texts: Sequence[str]) -> list[tuple[SdgTag, ...]]:
         """Tag many texts; embeddings are computed in one batch (only for texts whose tags the
         lexicon alone does not decide)."""
-        found = [self.finder.find(t if isinstance(t, str) else "")[0] for t in texts]
+        found = [self._evidence(t if isinstance(t, str) else "") for t in texts]
         needs = [self._needs_meaning(ev) for ev in found]
         meaning = self._meaning([t for t, need in zip(texts, needs, strict=True) if need])
         out = []
@@ -139,7 +141,18 @@ class SdgTagger:
         if self.embedder is None:
             return []
         texts = document_texts(text, items)
-        return [_embedding_text(t) for t in texts if self._needs_meaning(self.finder.find(t)[0])]
+        return [_embedding_text(t) for t in texts if self._needs_meaning(self._evidence(t))]
+
+    def _evidence(self, text: str) -> list[Evidence]:
+        """The lexicon's evidence in ``text``; the last texts' are kept, because `embedding_texts`
+        and `tag_minutes` read the same document's texts one after the other."""
+        found = self._recent.get(text)
+        if found is None:
+            found = self.finder.find(text)[0]
+            if len(self._recent) >= _RECENT_TEXTS:
+                self._recent.clear()
+            self._recent[text] = found
+        return found
 
     def tag_minutes(self, text: str, items: Sequence[Item]) -> tuple[tuple[Item, ...], tuple[SdgTag, ...]]:
         """Tag each item, and the document with the goals it substantively addresses.
