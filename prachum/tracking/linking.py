@@ -221,10 +221,13 @@ def _embed(embedder: Embedder, texts: list[str]) -> np.ndarray:
     return np.stack([_VECTORS[(embedder.name, t)] for t in texts])
 
 
-def _tokens(text: str) -> set[str]:
+@lru_cache(maxsize=50_000)
+def _tokens(text: str) -> frozenset[str]:
+    """Content tokens of a text, remembered: a record's text meets every later report, and
+    each report meets every earlier record (tokenising per pair was most of an ingest)."""
     from prachum.search.tokens import search_tokens
 
-    return {t for t in search_tokens(_STATUS_WORDS.sub(" ", text)) if len(t) > 1}
+    return frozenset(t for t in search_tokens(_STATUS_WORDS.sub(" ", text)) if len(t) > 1)
 
 
 def word_overlap(a: str, b: str) -> float:
@@ -252,12 +255,14 @@ def agency_overlap(a: frozenset[str], b: frozenset[str]) -> float:
 def agency_score(rec: RecView, report: Evidence) -> float:
     """How much the two items' agencies overlap, halved when the report names agencies but
     none of the record's owners: progress on a task is reported by (or about) its owner."""
-    overall = agency_overlap(rec.agencies, report.agencies)
-    if (
-        rec.owners
-        and report.agencies
-        and not any(same_agency(o, a) for o in rec.owners for a in report.agencies)
-    ):
+    return _agency_score(rec.agencies, rec.owners, report.agencies)
+
+
+@lru_cache(maxsize=50_000)
+def _agency_score(agencies: frozenset[str], owners: frozenset[str], reported: frozenset[str]) -> float:
+    # few distinct agency sets meet many times over (every record × every report)
+    overall = agency_overlap(agencies, reported)
+    if owners and reported and not any(same_agency(o, a) for o in owners for a in reported):
         return overall * 0.5
     return overall
 
