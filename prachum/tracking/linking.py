@@ -102,6 +102,7 @@ def is_trackable(item: Item) -> bool:
     return item.kind == "recommendation" or bool(item.to) or item.status == "planned"
 
 
+@lru_cache(maxsize=20_000)
 def agency_key(name: str) -> str:
     """Fold an agency surface form so that ``มท.``, ``มท`` and ``ม.ท.`` meet."""
     return re.sub(r"[\s.]", "", name).lower()
@@ -267,6 +268,7 @@ def _agency_score(agencies: frozenset[str], owners: frozenset[str], reported: fr
     return overall
 
 
+@lru_cache(maxsize=20_000)
 def same_body(a: str | None, b: str | None) -> float:
     if not a or not b:
         return 0.5
