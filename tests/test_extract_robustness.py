@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from prachum.nlp.extract import extract
@@ -123,6 +123,7 @@ _PIECES = st.sampled_from(
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_PIECES, max_size=40))
+@example(["1) ", "- ", "มติที่ประชุม รับทราบ"])  # a bullet after a number: found by this test in CI
 def test_any_mixture_of_minutes_pieces(pieces: list[str]):
     text = "".join(pieces)
     _spans_ok(text, extract(text, doc_name="h.txt"))

@@ -73,6 +73,13 @@ def _number_depth(marker: str) -> int:
     return 1 + digits.count(".")
 
 
+def _past_bullets(line: str, pos: int) -> int:
+    """``pos`` moved past any further bullet marks ("- - ข้อความ"), never to the line's end."""
+    while (b := _BULLET.match(line[pos:])) and pos + b.end() < len(line):
+        pos += b.end()
+    return pos
+
+
 def _classify(text: str, span: Span, para: int) -> Block:
     line = text[span[0] : span[1]]
     if m := _AGENDA.match(line):
@@ -82,9 +89,11 @@ def _classify(text: str, span: Span, para: int) -> Block:
     if (m := _NUMBERED.match(line)) and m.end() < len(line):
         marker = m.group(0).strip()
         depth = _number_depth(marker) if m.group(2) or m.group(3) else 1
-        return Block("numbered", (span[0] + m.end(), span[1]), marker, depth, para)
+        # "1) - ข้อความ": a bullet right after the number is part of the marker, not the text
+        body = _past_bullets(line, m.end())
+        return Block("numbered", (span[0] + body, span[1]), marker, depth, para)
     if (m := _BULLET.match(line)) and m.end() < len(line):
-        return Block("bullet", (span[0] + m.end(), span[1]), m.group(0).strip(), 1, para)
+        return Block("bullet", (span[0] + _past_bullets(line, m.end()), span[1]), m.group(0).strip(), 1, para)
     kind = "heading" if len(line) <= 60 and not line.endswith((".", "ฯ")) else "paragraph"
     return Block(kind, span, "", 0, para)
 
