@@ -35,9 +35,11 @@ else
     log "creating cluster $version/main"
     $SUDO pg_createcluster "$version" main --port "$PORT" >&2
   fi
-  # loopback only: the CI database must not be reachable from the network
-  $SUDO pg_conftool "$version" main set listen_addresses 127.0.0.1 >&2
-  $SUDO pg_conftool "$version" main set port "$PORT" >&2
+  # loopback only: the CI database must not be reachable from the network. A conf.d file
+  # (Debian's postgresql.conf includes conf.d) with the values quoted as the format wants.
+  conf_dir="/etc/postgresql/$version/main/conf.d"
+  $SUDO mkdir -p "$conf_dir"
+  printf "listen_addresses = '127.0.0.1'\nport = %s\n" "$PORT" | $SUDO tee "$conf_dir/prachum-ci.conf" >/dev/null
   log "starting cluster $version/main on 127.0.0.1:$PORT"
   $SUDO pg_ctlcluster "$version" main start >&2 || $SUDO pg_ctlcluster "$version" main restart >&2
   for _ in $(seq 1 60); do pg_isready -q -h 127.0.0.1 -p "$PORT" && break; sleep 0.5; done
