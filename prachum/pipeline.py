@@ -262,9 +262,11 @@ class Pipeline:
     def reconcile(self) -> dict[str, int]:
         """Make the index agree with the store: drop units of deleted documents, index pending ones."""
         index = self.services.index
-        stored = set(self.store.doc_ids())
         removed = 0
         with index.write_lock():
+            # read the store under the lock: a document another process commits and indexes
+            # between the two reads would otherwise look deleted and lose its units
+            stored = set(self.store.doc_ids())
             for doc_id in index.indexed_doc_ids() - stored:
                 index.remove_document(doc_id)
                 removed += 1
