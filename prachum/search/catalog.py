@@ -52,6 +52,18 @@ def open_catalog(index_dir: Path, database_url: str | None = None) -> Catalog:
     return Catalog(engine, "", index_dir)
 
 
+@contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """An exclusive fcntl lock on ``path`` (made, with its folder, when missing) for the block."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     dbapi_connection.isolation_level = None  # SQLAlchemy's begin event emits BEGIN itself
     cursor = dbapi_connection.cursor()
@@ -189,25 +201,15 @@ class Catalog:
                     conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": self._lock_key})
                     conn.commit()
             return
-        self.index_dir.mkdir(parents=True, exist_ok=True)
-        with open(self.index_dir / "write.lock", "a+") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        with _file_lock(self.index_dir / "write.lock"):
+            yield
 
     @contextmanager
     def cache_lock(self) -> Iterator[None]:
         """Exclusive between the processes and threads of this machine saving derived files
         into `cache_dir` (short; never held by the catalog's writers)."""
-        self.cache_dir.mkdir(parents=True, exist_ok=True)
-        with open(self.cache_dir / "cache.lock", "a+") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        with _file_lock(self.cache_dir / "cache.lock"):
+            yield
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
