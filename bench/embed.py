@@ -21,7 +21,6 @@ sys.path[:] = [p for p in sys.path if p and not p.rstrip("/").endswith("bench")]
 import argparse
 import hashlib
 import json
-import math
 import statistics
 import tempfile
 import time
@@ -114,26 +113,9 @@ def _minutes(path: Path) -> Minutes:
 
 def _score(results: list[list], relevant: list[list[tuple[str, tuple[int, int]]]]) -> tuple[float, float]:
     """MRR@10 and nDCG@10 the way ../shared/eval/score_search.py counts them."""
-    mrr = ndcg = 0.0
-    for hits, rel in zip(results, relevant, strict=True):
-        seen, first, dcg = set(), None, 0.0
-        for rank, hit in enumerate(hits[:10]):
-            match = next(
-                (
-                    j
-                    for j, (doc, (s, e)) in enumerate(rel)
-                    if hit.doc == doc and min(hit.span[1], e) > max(hit.span[0], s)
-                ),
-                None,
-            )
-            if match is None or match in seen:
-                continue
-            seen.add(match)
-            dcg += 1 / math.log2(rank + 2)
-            first = rank if first is None else first
-        ndcg += dcg / sum(1 / math.log2(r + 2) for r in range(min(len(rel), 10)))
-        mrr += 1 / (first + 1) if first is not None else 0.0
-    return mrr / len(results), ndcg / len(results)
+    from prachum.search.metrics import mrr_ndcg
+
+    return mrr_ndcg([[(h.doc, tuple(h.span)) for h in hits] for hits in results], relevant)
 
 
 def quality(backend: str, model: str | None, keep: Path | None) -> None:

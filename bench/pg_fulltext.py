@@ -28,7 +28,6 @@ sys.path[:] = [p for p in sys.path if p and not p.rstrip("/").endswith("bench")]
 
 import argparse
 import json
-import math
 import random
 import statistics
 import tempfile
@@ -75,29 +74,13 @@ def score(
     ranked: list[list[int]], queries: list[dict], where: list[tuple[str, tuple[int, int]]]
 ) -> tuple[float, float]:
     """MRR@10 and nDCG@10 as ../shared/eval/score_search.py computes them."""
-    mrr = ndcg = 0.0
-    for rows, q in zip(ranked, queries, strict=True):
-        seen: set[int] = set()
-        first, dcg = None, 0.0
-        for rank, row in enumerate(rows[:TOP]):
-            doc, span = where[row]
-            j = next(
-                (
-                    i
-                    for i, r in enumerate(q["relevant"])
-                    if r["doc"] == doc and min(span[1], r["span"][1]) > max(span[0], r["span"][0])
-                ),
-                None,
-            )
-            if j is None or j in seen:
-                continue
-            seen.add(j)
-            dcg += 1 / math.log2(rank + 2)
-            first = rank if first is None else first
-        ideal = sum(1 / math.log2(r + 2) for r in range(min(len(q["relevant"]), TOP)))
-        ndcg += dcg / ideal if ideal else 0.0
-        mrr += 1 / (first + 1) if first is not None else 0.0
-    return mrr / len(queries), ndcg / len(queries)
+    from prachum.search.metrics import mrr_ndcg
+
+    return mrr_ndcg(
+        [[where[row] for row in rows] for rows in ranked],
+        [[(r["doc"], tuple(r["span"])) for r in q["relevant"]] for q in queries],
+        k=TOP,
+    )
 
 
 def percentiles(times: list[float]) -> str:

@@ -39,6 +39,7 @@ import prachum  # noqa: F401  (offline switches first)
 from prachum.config import Settings
 from prachum.search.hybrid import FusionParams
 from prachum.search.index import SearchIndex
+from prachum.search.metrics import mrr_ndcg
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -153,28 +154,10 @@ def dev_scores(index: SearchIndex) -> tuple[float, float]:
     """MRR@10 and nDCG@10 on ../shared/eval/dev/queries.jsonl, as score_search.py counts them."""
     queries = [json.loads(ln) for ln in (SHARED / "eval" / "dev" / "queries.jsonl").open(encoding="utf-8")]
     results = index.search_many([q["query"] for q in queries], limit=10)
-    mrr = ndcg = 0.0
-    for hits, q in zip(results, queries, strict=True):
-        rel = [(r["doc"], tuple(r["span"])) for r in q["relevant"]]
-        seen: set[int] = set()
-        first, dcg = None, 0.0
-        for rank, hit in enumerate(hits[:10]):
-            j = next(
-                (
-                    i
-                    for i, (d, (s, e)) in enumerate(rel)
-                    if hit.doc == d and min(hit.span[1], e) > max(hit.span[0], s)
-                ),
-                None,
-            )
-            if j is None or j in seen:
-                continue
-            seen.add(j)
-            dcg += 1 / math.log2(rank + 2)
-            first = rank if first is None else first
-        ndcg += dcg / sum(1 / math.log2(r + 2) for r in range(min(len(rel), 10)))
-        mrr += 1 / (first + 1) if first is not None else 0.0
-    return mrr / len(queries), ndcg / len(queries)
+    return mrr_ndcg(
+        [[(h.doc, tuple(h.span)) for h in hits] for hits in results],
+        [[(r["doc"], tuple(r["span"])) for r in q["relevant"]] for q in queries],
+    )
 
 
 def evaluate(
