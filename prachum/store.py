@@ -10,6 +10,8 @@ caught up with it (the pipeline indexes after commit; `prachum reindex` repairs)
 from __future__ import annotations
 
 import json
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -44,22 +46,51 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+SQLITE_BUSY_SECONDS = 30.0  # how long a SQLite connection waits for another process's lock
+
+
+def sqlite_engine(url: str, write_option: str) -> Engine:
+    """A SQLAlchemy engine on the SQLite database ``url`` set up for several processes: WAL, a
+    busy timeout, and BEGIN IMMEDIATE for connections carrying the execution option
+    ``write_option`` (the store's and the search catalog's writers)."""
+    engine = sa.create_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS})
+    sa.event.listen(engine, "connect", _sqlite_pragmas)
+
+    def begin(conn: Connection) -> None:
+        # Write transactions take the write lock up front: two processes that both read then
+        # write would otherwise fail with SQLITE_BUSY (the snapshot is stale) instead of waiting.
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(write_option) else "BEGIN")
+
+    sa.event.listen(engine, "begin", begin)
+    return engine
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     # Let SQLAlchemy's "begin" event emit BEGIN itself (the driver's implicit BEGIN cannot be IMMEDIATE).
     dbapi_connection.isolation_level = None
+    _enable_wal(dbapi_connection)
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_SECONDS * 1000)}")
     cursor.close()
 
 
-def _sqlite_begin(conn: Connection) -> None:
-    """Write transactions take the write lock up front (BEGIN IMMEDIATE): two processes that
-    both read then write would otherwise fail with SQLITE_BUSY instead of waiting their turn."""
-    write = conn.get_execution_options().get("prachum_write", False)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+def _enable_wal(dbapi_connection) -> None:  # type: ignore[no-untyped-def]
+    """Switch a new database file to WAL (it stays so). Two processes opening a new data dir at
+    the same moment can collide on the switch with a "database is locked" the busy timeout does
+    not cover (seen in CI: two `prachum ingest` at once), so that collision is retried for as
+    long as the timeout would have waited. An existing WAL file needs no lock at all."""
+    deadline = time.monotonic() + SQLITE_BUSY_SECONDS
+    while True:
+        try:
+            if dbapi_connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                dbapi_connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _refuse_nul(_conn, _cursor, _statement, parameters, _context, executemany) -> None:  # type: ignore[no-untyped-def]
@@ -81,9 +112,7 @@ class Store:
         url = settings.db_url
         if url.startswith("sqlite"):
             settings.data_dir.mkdir(parents=True, exist_ok=True)
-            self.engine: Engine = sa.create_engine(url, connect_args={"timeout": 30})
-            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
-            sa.event.listen(self.engine, "begin", _sqlite_begin)
+            self.engine: Engine = sqlite_engine(url, "prachum_write")
         else:
             options = {"pool_pre_ping": True, **self.server_engine_options}
             self.engine = sa.create_engine(url, **options)

@@ -116,3 +116,67 @@ def test_thai_text_json_and_autoincrement_round_trip_on_postgres(svc: Services) 
     ids = [row["id"] for row in audit]
     assert ids == sorted(ids, reverse=True) and len(set(ids)) == len(ids)
     assert isinstance(audit[0]["detail"], dict)
+
+
+def test_wal_switch_waits_for_another_connections_lock(tmp_path: Path) -> None:
+    """A new SQLite file's switch to WAL needs a lock another process may hold for a moment
+    (two processes opening one new data dir): it waits instead of failing "database is locked",
+    even on a connection whose own busy timeout is zero."""
+    import sqlite3
+    import time
+
+    from prachum.store import _enable_wal
+
+    path = tmp_path / "new.sqlite3"
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN EXCLUSIVE")
+    holder.execute("CREATE TABLE t (a)")
+    other = sqlite3.connect(path, isolation_level=None, timeout=0)
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        other.execute("PRAGMA journal_mode=WAL")  # what the connection did on its own before
+
+    releaser = threading.Timer(0.3, lambda: holder.execute("COMMIT"))
+    releaser.start()
+    started = time.monotonic()
+    _enable_wal(other)
+    assert time.monotonic() - started >= 0.2
+    assert other.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    releaser.join()
+    holder.close()
+    other.close()
+
+
+@pytest.mark.slow
+def test_processes_opening_one_new_data_dir_at_once(tmp_path: Path) -> None:
+    """Six processes open the same new data dir at the same instant (store, migrations, search
+    catalog): all of them get a working store; none dies on the first connection's locks."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    data_dir = tmp_path / "data"
+    script = (
+        "import sys, time\n"
+        "from prachum.config import Settings\n"
+        "from prachum.services import Services\n"
+        "start = float(sys.argv[1])\n"
+        "while time.time() < start: pass\n"
+        "svc = Services(Settings.from_env().with_(embedder='hashing'))\n"
+        "svc.index.catalog.count(); print(len(svc.store.doc_ids()))\n"
+    )
+    env = dict(os.environ, PRACHUM_DATA_DIR=str(data_dir))
+    env.pop("PRACHUM_DATABASE_URL", None)
+    for _round in range(2):
+        start = time.time() + 3
+        procs = [
+            subprocess.Popen([sys.executable, "-c", script, str(start)], env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+            for _ in range(6)
+        ]
+        for proc in procs:
+            out, err = proc.communicate(timeout=120)
+            assert proc.returncode == 0, err[-2000:]
+            assert out.strip() == "0"
+        data_dir = tmp_path / "data2"  # the second round: another new dir
+        env["PRACHUM_DATA_DIR"] = str(data_dir)

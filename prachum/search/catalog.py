@@ -29,6 +29,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from prachum.search.units import IndexUnit
+from prachum.store import sqlite_engine
 
 _SEP = "\x1f"
 PG_PREFIX = "search_"
@@ -46,10 +47,7 @@ def open_catalog(index_dir: Path, database_url: str | None = None) -> Catalog:
         return Catalog(sa.create_engine(database_url, **options), PG_PREFIX, index_dir)
     path = Path(index_dir) / "catalog.sqlite3"
     path.parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(f"sqlite:///{path}", connect_args={"timeout": 30})
-    sa.event.listen(engine, "connect", _sqlite_pragmas)
-    sa.event.listen(engine, "begin", _sqlite_begin)
-    return Catalog(engine, "", index_dir)
+    return Catalog(sqlite_engine(f"sqlite:///{path}", "catalog_write"), "", index_dir)
 
 
 @contextmanager
@@ -62,20 +60,6 @@ def _file_lock(path: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
-    dbapi_connection.isolation_level = None  # SQLAlchemy's begin event emits BEGIN itself
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.close()
-
-
-def _sqlite_begin(conn: Connection) -> None:
-    # every catalog transaction writes: take the write lock up front instead of failing on upgrade
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("catalog_write") else "BEGIN")
 
 
 def catalog_tables(prefix: str) -> tuple[sa.MetaData, sa.Table, sa.Table, sa.Table, sa.Table]:
