@@ -27,6 +27,7 @@ import re
 import struct
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -202,7 +203,7 @@ class DenseE5Embedder:
                 )
             )
         w.release()
-        self._torch_weights: list | None = None
+        self._torch_weights: dict = {}  # torch dtype → the layers' tensors in it
         self.use_torch = importlib.util.find_spec("torch") is not None
         # oneDNN keeps a compiled kernel per input shape (1024 by default); batches come in
         # hundreds of (rows, length) shapes, and the ingest's RSS grew by ~1 GB over 60 of
@@ -280,33 +281,38 @@ class DenseE5Embedder:
         for row, seq in enumerate(batch):
             ids[row, : len(seq)] = seq
             valid[row, : len(seq)] = 1.0
-        layers = self._torch_layers()
-        # bf16 autocast runs the matmuls on bf16 dot-product units (AVX512_BF16/AMX: about
-        # 4x fp32 here); LayerNorm, softmax and pooling stay fp32 under autocast
-        with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
+        low = torch.bfloat16 if self.bf16 else torch.float32
+        layers = self._torch_layers(low)
+        # bf16 runs the whole encoder on bf16 dot-product units (AVX512_BF16/AMX: about 4x fp32
+        # here) with weights cast once: under autocast the per-call weight and activation casts
+        # were a third of the time. LayerNorm accumulates in fp32 inside torch, and pooling is
+        # fp32; cosine to the fp32 vectors stays >= 0.99996 on the project's Thai passages.
+        with torch.inference_mode():
             x = torch.from_numpy(self._embed_rows(ids.reshape(-1)).reshape(B, L, H))
             x = x + torch.from_numpy(self._pos[:L] + self._type0)
             emb_w, emb_b = layers[0]
-            x = F.layer_norm(x, (H,), emb_w, emb_b, eps)
+            x = F.layer_norm(x, (H,), emb_w, emb_b, eps).to(low)
             keep = torch.from_numpy(valid).bool()[:, None, None, :]
             for qkv_w, qkv_b, ao_w, ao_b, aln_w, aln_b, fi_w, fi_b, fo_w, fo_b, oln_w, oln_b in layers[1:]:
-                q, k, v = F.linear(x, qkv_w, qkv_b).view(B, L, 3, NH, H // NH).permute(2, 0, 3, 1, 4)
+                qkv = F.linear(x, qkv_w, qkv_b)
+                q, k, v = qkv.view(B, L, 3, NH, H // NH).permute(2, 0, 3, 1, 4)
                 ctx = F.scaled_dot_product_attention(q, k, v, attn_mask=keep)
                 ctx = ctx.transpose(1, 2).reshape(B, L, H)
                 x = F.layer_norm(x + F.linear(ctx, ao_w, ao_b), (H,), aln_w, aln_b, eps)
-                x = F.layer_norm(
-                    x + F.linear(F.gelu(F.linear(x, fi_w, fi_b)), fo_w, fo_b), (H,), oln_w, oln_b, eps
-                )
+                inner = F.gelu(F.linear(x, fi_w, fi_b))
+                x = F.layer_norm(x + F.linear(inner, fo_w, fo_b), (H,), oln_w, oln_b, eps)
             mask = torch.from_numpy(valid)[:, :, None]
             pooled = (x.float() * mask).sum(dim=1) / mask.sum(dim=1)
         return pooled.numpy()
 
-    def _torch_layers(self) -> list:
-        if self._torch_weights is None:
+    def _torch_layers(self, low: Any) -> list:
+        """The weights as torch tensors: the embedding LayerNorm in fp32 (its input is), the
+        encoder layers in ``low`` (fp32 shares the numpy memory; bf16 is cast once, kept)."""
+        if low not in self._torch_weights:
             import torch
 
-            def tt(a: np.ndarray) -> torch.Tensor:  # shares the numpy memory, no copy
-                return torch.from_numpy(a)
+            def tt(a: np.ndarray) -> torch.Tensor:
+                return torch.from_numpy(a).to(low)
 
             weights: list = [tuple(map(torch.from_numpy, self._emb_ln))]
             for qkv_w, qkv_b, ao_w, ao_b, aln, fi_w, fi_b, fo_w, fo_b, oln in self._layers:
@@ -324,8 +330,8 @@ class DenseE5Embedder:
                         *map(tt, oln),
                     )
                 )
-            self._torch_weights = weights
-        return self._torch_weights
+            self._torch_weights[low] = weights
+        return self._torch_weights[low]
 
     def encode(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
         """L2-normalised (n, dim) float32 vectors, windows of long texts averaged."""
