@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from prachum.errors import InvalidInput, choices
+from prachum.nlp.alternation import longest_first
 from prachum.resources import corpus_path
 
 COLUMNS = ("abbr", "name", "name_en", "aliases", "kind", "parent")
@@ -106,8 +107,8 @@ class Gazetteer:
         Latin forms must stand as whole words; abbreviations must not start inside a Thai word.
         """
         if self._scanner is None:
-            forms = [re.escape(form) for form, _ in self.surfaces()]
-            self._scanner = re.compile("|".join(forms), re.IGNORECASE) if forms else re.compile(r"(?!)")
+            forms = [(form, re.escape(form)) for form, _ in self.surfaces()]
+            self._scanner = longest_first(forms, re.IGNORECASE) or re.compile(r"(?!)")
         found: list[tuple[int, int, Agency]] = []
         position = 0
         while match := self._scanner.search(text, position):

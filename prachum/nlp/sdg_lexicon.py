@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from prachum.errors import InvalidInput
+from prachum.nlp.alternation import longest_first
 from prachum.nlp.gazetteer import Gazetteer, load_gazetteer
 from prachum.resources import corpus_path
 
@@ -149,11 +150,8 @@ def _pattern_for(phrase: str) -> str:
 
 
 def _alternation(phrases: list[str], flags: int) -> re.Pattern[str] | None:
-    # Longest first, so at each position the longest phrase wins (leftmost-longest scanning).
-    ordered = sorted(set(phrases), key=len, reverse=True)
-    if not ordered:
-        return None
-    return re.compile("|".join(f"(?:{_pattern_for(p)})" for p in ordered), flags)
+    # At each position the longest phrase wins (leftmost-longest scanning).
+    return longest_first(((p, _pattern_for(p)) for p in phrases), flags)
 
 
 class EvidenceFinder:
@@ -238,9 +236,9 @@ class EvidenceFinder:
                 work = work[: m.start()] + " " * (m.end() - m.start()) + work[m.end() :]
         general = False
         if self.mask_re is not None:
-            for m in self.mask_re.finditer(work):
-                general = general or self._key(m.group(0)) in self.agenda
-            work = self.mask_re.sub(lambda m: " " * len(m.group(0)), work)
+            masked = list(self.mask_re.finditer(work))
+            general = any(self._key(m.group(0)) in self.agenda for m in masked)
+            work = _blank(work, masked)
         if self.gazetteer is not None:
             for start, end, agency in self.gazetteer.find_in(work):
                 if agency.kind in self.MASKED_AGENCY_KINDS:
@@ -249,7 +247,8 @@ class EvidenceFinder:
         for regex in (self.acronym_re, self.term_re):
             if regex is None:
                 continue
-            for m in regex.finditer(work):
+            matches = list(regex.finditer(work))
+            for m in matches:
                 # A word inside a law's title ("พระราชบัญญัติแรงงานทางทะเล") says less about the text.
                 damp = 0.5 if any(a <= m.start() < b for a, b in titles) else 1.0
                 for term in self.by_term.get(self._key(m.group(0)), ()):
@@ -258,9 +257,22 @@ class EvidenceFinder:
                             term.goal, text[m.start() : m.end()], m.span(), term.weight * damp, term.target
                         )
                     )
-            work = regex.sub(lambda m: " " * len(m.group(0)), work)
+            work = _blank(work, matches)
         found.sort(key=lambda e: e.span)
         return found, general
+
+
+def _blank(text: str, matches: list[re.Match[str]]) -> str:
+    """``text`` with the matched stretches turned to spaces (same length: offsets stay valid);
+    what ``regex.sub`` would give for these matches, without scanning the text again."""
+    if not matches:
+        return text
+    parts, position = [], 0
+    for m in matches:
+        parts += [text[position : m.start()], " " * (m.end() - m.start())]
+        position = m.end()
+    parts.append(text[position:])
+    return "".join(parts)
 
 
 @lru_cache(maxsize=4)
