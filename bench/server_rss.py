@@ -155,7 +155,7 @@ def serve_and_measure(data_dir: Path, embedder: str, queries: list[str]) -> dict
 def breakdown(data_dir: Path, embedder: str, query: str) -> None:
     """What each part adds to this process's RSS, loaded in the order a server loads them."""
     from prachum.config import Settings
-    from prachum.search.index import SearchFilters
+    from prachum.search.results import SearchFilters
     from prachum.services import Services
 
     settings = Settings.from_env(data_dir).with_(embedder=embedder, embed_model=None)

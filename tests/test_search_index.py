@@ -12,7 +12,8 @@ from test_search_helpers import DROUGHT, UNIVERSITY, WASTE, WATER_LOSS, make_min
 
 from prachum.errors import IndexMismatch, InvalidInput
 from prachum.search.embed import HashingEmbedder
-from prachum.search.index import SearchFilters, SearchIndex
+from prachum.search.index import SearchIndex
+from prachum.search.results import SearchFilters
 
 
 class CountingEmbedder(HashingEmbedder):

@@ -23,7 +23,8 @@ from test_search_helpers import DROUGHT, WASTE, make_minutes, sample_minutes
 from prachum.errors import InvalidInput
 from prachum.search.catalog import PG_PREFIX, open_catalog
 from prachum.search.embed import HashingEmbedder
-from prachum.search.index import SearchFilters, SearchIndex
+from prachum.search.index import SearchIndex
+from prachum.search.results import SearchFilters
 from prachum.search.units import build_units
 from prachum.search.vectors import VectorStore
 

@@ -176,7 +176,7 @@ def _search_records(
     until: dt.date | None,
 ) -> list[dict[str, Any]]:
     """The tracked items among the query's best search hits, best first."""
-    from prachum.search.index import SearchFilters
+    from prachum.search.results import SearchFilters
 
     filters = SearchFilters(
         body=body, since=since.isoformat() if since else None, until=until.isoformat() if until else None

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from prachum.errors import InvalidInput
-from prachum.search.index import SearchFilters
+from prachum.search.results import SearchFilters
 
 if TYPE_CHECKING:
     from prachum.services import Services

@@ -12,7 +12,7 @@ import numpy as np
 from prachum.search.catalog import split_goals, split_keys
 
 if TYPE_CHECKING:
-    from prachum.search.index import SearchFilters
+    from prachum.search.results import SearchFilters
 
 
 def _key(text: str) -> str:
