@@ -18,9 +18,10 @@ line; a near tie between two records makes the link a suggestion, not an automat
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -182,11 +183,6 @@ def evidence_of(minutes: Minutes) -> list[Evidence]:
     return out
 
 
-def is_earlier(rec_date: str | None, evidence_date: str | None) -> bool:
-    """A report can only follow up a record from a strictly earlier meeting."""
-    return bool(rec_date and evidence_date and rec_date < evidence_date)
-
-
 @lru_cache(maxsize=16)
 def _floor_for(embedder: Embedder) -> float:
     vectors = embedder.embed_passages(list(_FLOOR_SENTENCES))
@@ -225,18 +221,59 @@ def _embed(embedder: Embedder, texts: list[str]) -> np.ndarray:
 @lru_cache(maxsize=50_000)
 def _tokens(text: str) -> frozenset[str]:
     """Content tokens of a text, remembered: a record's text meets every later report, and
-    each report meets every earlier record (tokenising per pair was most of an ingest)."""
+    each report meets every earlier record."""
     from prachum.search.tokens import search_tokens
 
     return frozenset(t for t in search_tokens(_STATUS_WORDS.sub(" ", text)) if len(t) > 1)
 
 
-def word_overlap(a: str, b: str) -> float:
-    """Share of the shorter text's content tokens found in the other (containment)."""
-    ta, tb = _tokens(a), _tokens(b)
-    if not ta or not tb:
-        return 0.0
-    return len(ta & tb) / min(len(ta), len(tb))
+# Token → a number, so token sets become sorted int arrays that numpy can intersect in bulk.
+_TOKEN_IDS: dict[str, int] = {}
+_TOKEN_IDS_MAX = 1_000_000
+
+
+@lru_cache(maxsize=50_000)
+def _token_ids(text: str) -> np.ndarray:
+    """`_tokens` of ``text`` as sorted ids in ``_TOKEN_IDS``."""
+    ids = [_TOKEN_IDS.setdefault(t, len(_TOKEN_IDS)) for t in _tokens(text)]
+    return np.array(sorted(ids), dtype=np.int64)
+
+
+def shared_tokens(recs: Sequence[str], reports: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(reports × recs) count of content tokens each pair shares, and the smaller side's count.
+
+    The texts become 0/1 rows over the tokens both sides use and one matrix product counts
+    the intersections (exact: float32 holds integers far beyond any text's token count)."""
+    if len(_TOKEN_IDS) > _TOKEN_IDS_MAX:  # between calls: one call's ids must share one numbering
+        _TOKEN_IDS.clear()
+        _token_ids.cache_clear()
+    rep_ids = [_token_ids(t) for t in reports]
+    rec_ids = [_token_ids(t) for t in recs]
+    rep_sizes = np.array([len(ids) for ids in rep_ids], dtype=np.int64)
+    rec_sizes = np.array([len(ids) for ids in rec_ids], dtype=np.int64)
+    smaller = np.minimum(rep_sizes[:, None], rec_sizes[None, :])
+    shared = np.zeros((len(reports), len(recs)), dtype=np.int64)
+    if not reports or not recs:
+        return shared, smaller
+    vocab = np.intersect1d(np.concatenate(rep_ids), np.concatenate(rec_ids))
+    if not len(vocab):
+        return shared, smaller
+    rep_rows = _incidence(rep_ids, vocab)
+    block = max(1, 4_000_000 // len(vocab))  # bounds the record side's matrix to ~16 MB
+    for start in range(0, len(recs), block):
+        rec_rows = _incidence(rec_ids[start : start + block], vocab)
+        shared[:, start : start + block] = np.rint(rep_rows @ rec_rows.T).astype(np.int64)
+    return shared, smaller
+
+
+def _incidence(rows: list[np.ndarray], vocab: np.ndarray) -> np.ndarray:
+    out = np.zeros((len(rows), len(vocab)), dtype=np.float32)
+    flat = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+    row_of = np.repeat(np.arange(len(rows)), [len(r) for r in rows])
+    at = np.minimum(np.searchsorted(vocab, flat), len(vocab) - 1)
+    known = vocab[at] == flat
+    out[row_of[known], at[known]] = 1.0
+    return out
 
 
 def same_agency(a: str, b: str) -> bool:
@@ -253,15 +290,11 @@ def agency_overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return (matched_a + matched_b) / (len(a) + len(b))
 
 
-def agency_score(rec: RecView, report: Evidence) -> float:
-    """How much the two items' agencies overlap, halved when the report names agencies but
-    none of the record's owners: progress on a task is reported by (or about) its owner."""
-    return _agency_score(rec.agencies, rec.owners, report.agencies)
-
-
 @lru_cache(maxsize=50_000)
-def _agency_score(agencies: frozenset[str], owners: frozenset[str], reported: frozenset[str]) -> float:
-    # few distinct agency sets meet many times over (every record × every report)
+def agency_score(agencies: frozenset[str], owners: frozenset[str], reported: frozenset[str]) -> float:
+    """How much a record's agencies and a report's overlap, halved when the report names
+    agencies but none of the record's owners: progress on a task is reported by (or about)
+    its owner. Remembered: few distinct agency sets meet many times over."""
     overall = agency_overlap(agencies, reported)
     if owners and reported and not any(same_agency(o, a) for o in owners for a in reported):
         return overall * 0.5
@@ -276,6 +309,70 @@ def same_body(a: str | None, b: str | None) -> float:
     return 1.0 if fa == fb or (min(len(fa), len(fb)) >= 12 and (fa in fb or fb in fa)) else 0.0
 
 
+def _per_distinct(
+    rep_values: Iterable[Any], rec_values: Iterable[Any], score: Callable[[Any, Any], float]
+) -> np.ndarray:
+    """(reports × recs) ``score(report value, record value)``, computed once per distinct pair
+    of values (a register holds few distinct agency sets, bodies and dates) and broadcast."""
+    (reps, rep_at), (recs, rec_at) = _codes(rep_values), _codes(rec_values)
+    table = np.array([[score(a, b) for b in recs] for a in reps], dtype=np.float64)
+    return table.reshape(len(reps), len(recs))[np.ix_(rep_at, rec_at)]
+
+
+def _codes(values: Iterable[Hashable]) -> tuple[list[Any], np.ndarray]:
+    """The distinct values (first-seen order) and each value's position among them."""
+    index: dict[Hashable, int] = {}
+    codes = [index.setdefault(v, len(index)) for v in values]
+    return list(index), np.array(codes, dtype=np.intp)
+
+
+def _context_signals(
+    recs: Sequence[RecView], reports: Sequence[Evidence], taken: set[tuple[str, str]]
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """(reports × recs): which pairs may link at all (an earlier record, not decided yet) and
+    the agencies/body/reference signals."""
+    dates = sorted({d for d in (*(r.meeting_date for r in recs), *(e.meeting_date for e in reports)) if d})
+    rank = {d: k for k, d in enumerate(dates)}
+    rec_rank = np.array([rank[r.meeting_date] if r.meeting_date else -1 for r in recs], dtype=np.intp)
+    rep_rank = np.array([rank[e.meeting_date] if e.meeting_date else -1 for e in reports], dtype=np.intp)
+    # a report can only follow up a record from a strictly earlier meeting
+    free = (rec_rank[None, :] >= 0) & (rec_rank[None, :] < rep_rank[:, None])
+    rows_of: dict[str, list[int]] = {}
+    cols_of: dict[str, list[int]] = {}
+    for i, report in enumerate(reports):
+        rows_of.setdefault(report.item_id, []).append(i)
+    for j, rec in enumerate(recs):
+        cols_of.setdefault(rec.rec_id, []).append(j)
+    for rec_id, item_id in taken:
+        if rec_id in cols_of and item_id in rows_of:
+            free[np.ix_(rows_of[item_id], cols_of[rec_id])] = False
+    return free, {
+        "agencies": _per_distinct(
+            (e.agencies for e in reports),
+            ((r.agencies, r.owners) for r in recs),
+            lambda reported, rec: agency_score(rec[0], rec[1], reported),
+        ),
+        "body": _per_distinct(
+            (e.body for e in reports), (r.body for r in recs), lambda a, b: same_body(b, a)
+        ),
+        "reference": _per_distinct(
+            (e.referenced_dates for e in reports),
+            (r.meeting_date for r in recs),
+            lambda refs, date: 1.0 if date in refs else 0.0,
+        ),
+    }
+
+
+def _weighted(signals: dict[str, np.ndarray]) -> np.ndarray:
+    """Σ WEIGHTS[k]·signal in the dict's order, as Python's ``sum`` adds them (same float)."""
+    total: np.ndarray | None = None
+    for k, v in signals.items():
+        term = WEIGHTS[k] * v
+        total = term if total is None else total + term
+    assert total is not None
+    return total
+
+
 def propose_links(
     embedder: Embedder,
     recs: Sequence[RecView],
@@ -287,46 +384,38 @@ def propose_links(
 
     ``taken`` lists (rec_id, item_id) pairs already decided (any state): they are neither
     proposed again nor counted as free."""
-    taken = set(taken)
-    # Context signals first (cheap); only pairs that could still reach a suggestion with
-    # perfect wording are embedded and tokenised.
-    context: dict[tuple[int, int], dict[str, float]] = {}
-    for i, report in enumerate(reports):
-        for j, rec in enumerate(recs):
-            if (rec.rec_id, report.item_id) in taken or not is_earlier(rec.meeting_date, report.meeting_date):
-                continue
-            signals = {
-                "agencies": agency_score(rec, report),
-                "body": same_body(rec.body, report.body),
-                "reference": 1.0 if rec.meeting_date in report.referenced_dates else 0.0,
-            }
-            best_case = (
-                WEIGHTS["meaning"] + WEIGHTS["words"] + sum(WEIGHTS[k] * v for k, v in signals.items())
-            )
-            if best_case > SUGGEST_THRESHOLD:
-                context[(i, j)] = signals
-    if not context:
+    if not recs or not reports:
         return []
-    rec_rows = sorted({j for _i, j in context})
-    report_rows = sorted({i for i, _j in context})
-    matrix = meaning_scores(
-        embedder, [recs[j].text for j in rec_rows], [reports[i].context for i in report_rows]
-    )
-    meaning = {
-        (i, j): float(matrix[a, b])
-        for a, i in enumerate(report_rows)
-        for b, j in enumerate(rec_rows)
-        if (i, j) in context
+    # Context signals first (cheap); only pairs that could still reach a suggestion with
+    # perfect wording are embedded and tokenised. Every pair is scored at once over
+    # (reports × records) arrays: a register of thousands of records meets every report.
+    free, known = _context_signals(recs, reports, set(taken))
+    best_case = (WEIGHTS["meaning"] + WEIGHTS["words"]) + _weighted(known)
+    rows, cols = np.nonzero(free & (best_case > SUGGEST_THRESHOLD))  # row-major: (i, j) order
+    if not len(rows):
+        return []
+    rec_rows, rec_at = np.unique(cols, return_inverse=True)
+    report_rows, report_at = np.unique(rows, return_inverse=True)
+    rec_texts = [recs[j].text for j in rec_rows]
+    report_texts = [reports[i].context for i in report_rows]
+    matrix = meaning_scores(embedder, rec_texts, report_texts)
+    shared, smaller = shared_tokens(rec_texts, report_texts)
+    shared, smaller = shared[report_at, rec_at], smaller[report_at, rec_at]
+    words = np.zeros(len(rows), dtype=np.float64)
+    np.divide(shared, smaller, out=words, where=smaller > 0)  # no tokens on a side: 0
+    columns = {
+        "meaning": matrix[report_at, rec_at].astype(np.float64),
+        "words": words,
+        **{k: v[rows, cols] for k, v in known.items()},
     }
-    scored: list[tuple[float, int, int, dict[str, float]]] = []
-    for (i, j), known in context.items():
-        rec, report = recs[j], reports[i]
-        signals = {"meaning": meaning[(i, j)], "words": word_overlap(rec.text, report.context), **known}
-        if signals["meaning"] < MIN_MEANING and signals["words"] < MIN_WORDS:
-            continue
-        confidence = sum(WEIGHTS[k] * v for k, v in signals.items())
-        if confidence >= SUGGEST_THRESHOLD:
-            scored.append((confidence, i, j, signals))
+    total = _weighted(columns)
+    keep = ~((columns["meaning"] < MIN_MEANING) & (columns["words"] < MIN_WORDS)) & (
+        total >= SUGGEST_THRESHOLD
+    )
+    scored: list[tuple[float, int, int, dict[str, float]]] = [
+        (float(total[k]), int(rows[k]), int(cols[k]), {name: float(v[k]) for name, v in columns.items()})
+        for k in np.flatnonzero(keep)
+    ]
     scored.sort(key=lambda row: -row[0])
     options: dict[int, list[tuple[float, int]]] = {}
     for confidence, i, j, _s in scored:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import json
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -34,6 +36,21 @@ from prachum.tracking.links import LinkBook
 from prachum.tracking.statuses import ITEM_STATUS_TO_REC, OPEN
 
 CARRY_OVER_RATIO = 0.6  # text similarity for "the same item" in a revised version of a document
+# Memos of what linking reads from the store again for every new document (bounds: memory)
+STORED_MEMO_DOCS = 2_000
+VIEW_MEMO_ROWS = 50_000
+
+
+@dataclass
+class _Stored:
+    """What linking derives from one stored document version."""
+
+    agency_keys: tuple[str, ...]
+    evidence: list[Evidence] | None = None  # read and analysed when first needed
+
+
+def _json_set(stored: str | None) -> frozenset[str]:
+    return frozenset((json.loads(stored) if stored else None) or ())
 
 
 class DocumentSync(LinkBook):
@@ -47,7 +64,7 @@ class DocumentSync(LinkBook):
         replaces over to the matching new items, and link follow-ups in both time directions."""
         trackable = [item for item in minutes.items if is_trackable(item)]
         carried = self._carry_over(conn, minutes, trackable, replaced_doc_id, actor)
-        created = [self._create(conn, minutes, item, actor) for item in trackable if item.id not in carried]
+        created = self._create(conn, minutes, [item for item in trackable if item.id not in carried], actor)
         if replaced_doc_id:
             self._drop_links_from(conn, replaced_doc_id, actor, "เอกสารฉบับเดิมถูกแทนที่ด้วยฉบับใหม่")
         links = self._link_forward(conn, minutes, actor) + self._link_backward(conn, minutes, actor)
@@ -97,27 +114,36 @@ class DocumentSync(LinkBook):
             "owners": sorted(item_owners(minutes, item)),
         }
 
-    def _create(self, conn: Connection, minutes: Minutes, item: Item, actor: str) -> str:
-        rec_id = hashlib.sha1(f"rec:{item.id}".encode()).hexdigest()[:12]
-        if conn.execute(sa.select(recs.c.id).where(recs.c.id == rec_id)).first():
-            rec_id = uuid.uuid4().hex[:12]  # the same item text was tracked before and orphaned
-        status = ITEM_STATUS_TO_REC.get(item.status or "", OPEN)
-        now = now_iso()
-        conn.execute(
-            sa.insert(recs).values(
-                id=rec_id,
-                **self._source_values(minutes, item),
-                due=item.due,
-                status=status,
-                priority=False,
-                version=1,
-                created_at=now,
-                updated_at=now,
-            )
+    def _create(self, conn: Connection, minutes: Minutes, new: list[Item], actor: str) -> list[str]:
+        """One record per item, written in one statement (a document brings dozens)."""
+        wanted = [hashlib.sha1(f"rec:{item.id}".encode()).hexdigest()[:12] for item in new]
+        used = (
+            {r.id for r in conn.execute(sa.select(recs.c.id).where(recs.c.id.in_(wanted)))} if new else set()
         )
-        note = f"สร้างจาก {minutes.document.file_name} ({item.kind})"
-        self._history(conn, rec_id, actor, "created", None, status, note, item.id, at=now)
-        return rec_id
+        now = now_iso()
+        rows = []
+        for rec_id, item in zip(wanted, new, strict=True):
+            if rec_id in used:
+                rec_id = uuid.uuid4().hex[:12]  # the same item text was tracked before and orphaned
+            used.add(rec_id)
+            rows.append(
+                {
+                    "id": rec_id,
+                    **self._source_values(minutes, item),
+                    "due": item.due,
+                    "status": ITEM_STATUS_TO_REC.get(item.status or "", OPEN),
+                    "priority": False,
+                    "version": 1,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+        if rows:
+            conn.execute(sa.insert(recs), rows)
+        for row, item in zip(rows, new, strict=True):
+            note = f"สร้างจาก {minutes.document.file_name} ({item.kind})"
+            self._history(conn, row["id"], actor, "created", None, row["status"], note, item.id, at=now)
+        return [row["id"] for row in rows]
 
     def _carry_over(
         self, conn: Connection, minutes: Minutes, trackable: list[Item], replaced: str | None, actor: str
@@ -197,19 +223,32 @@ class DocumentSync(LinkBook):
         return taken_items
 
     def _rec_views(self, conn: Connection, where: Any) -> list[RecView]:
-        rows = conn.execute(sa.select(recs).where(where)).all()
-        return [
-            RecView(
-                r.id,
-                r.text,
-                frozenset(r.agencies or ()),
-                frozenset(r.owners or ()),
-                r.body,
-                r.meeting_date,
-                r.doc_id,
-            )
-            for r in rows
-        ]
+        """Views of the matching records. Every new document reads the whole register: only the
+        columns linking needs are read, JSON as stored text, and a row read before (the same
+        values) maps to the view built then instead of being decoded again."""
+        columns = (
+            recs.c.id,
+            recs.c.text,
+            sa.cast(recs.c.agencies, sa.Text),
+            sa.cast(recs.c.owners, sa.Text),
+            recs.c.body,
+            recs.c.meeting_date,
+            recs.c.doc_id,
+        )
+        memo: dict[tuple[Any, ...], RecView] = self.__dict__.setdefault("_view_memo", {})
+        if len(memo) > VIEW_MEMO_ROWS:
+            memo.clear()
+        views = []
+        for row in conn.execute(sa.select(*columns).where(where)):
+            key = tuple(row)
+            view = memo.get(key)
+            if view is None:
+                rec_id, text, agencies, owners, body, meeting_date, doc_id = key
+                view = memo[key] = RecView(
+                    rec_id, text, _json_set(agencies), _json_set(owners), body, meeting_date, doc_id
+                )
+            views.append(view)
+        return views
 
     def _taken(self, conn: Connection) -> tuple[set[tuple[str, str]], set[str]]:
         pairs = {
@@ -240,27 +279,50 @@ class DocumentSync(LinkBook):
         mine = self._rec_views(conn, sa.and_(recs.c.doc_id == minutes.id, recs.c.item_id.is_not(None)))
         if not mine:
             return []
-        later = conn.execute(
-            sa.select(documents.c.id, documents.c.meeting_date, documents.c.body, documents.c.agencies).where(
-                documents.c.meeting_date > minutes.meeting.date
-            )
-        ).all()
         # Only documents that could report on these records are read in full: the same body,
         # or an agency in common (a register can hold years of unrelated minutes).
         keys = {key for view in mine for key in view.agencies}
         later = [
-            doc
-            for doc in later
+            (doc, stored)
+            for doc, stored in self._later_documents(conn, minutes.meeting.date)
             if same_body(doc.body, minutes.meeting.body) > 0
-            or any(same_agency(agency_key(a["name"]), key) for a in doc.agencies or () for key in keys)
+            or any(same_agency(named, key) for named in stored.agency_keys for key in keys)
         ]
         _pairs, linked_items = self._taken(conn)
         reports: list[Evidence] = []
-        for doc in later:
-            reports += [
-                e for e in evidence_of(self.store.get_minutes(doc.id, conn)) if e.item_id not in linked_items
-            ]
-        return self._write_proposals(conn, mine, reports, {d.id: d.meeting_date for d in later}, actor)
+        for doc, stored in later:
+            if stored.evidence is None:
+                stored.evidence = evidence_of(self.store.get_minutes(doc.id, conn))
+            reports += [e for e in stored.evidence if e.item_id not in linked_items]
+        return self._write_proposals(conn, mine, reports, {d.id: d.meeting_date for d, _s in later}, actor)
+
+    def _later_documents(self, conn: Connection, date: str) -> list[tuple[Any, _Stored]]:
+        """Stored documents of meetings after ``date``, with what linking derives from them,
+        remembered per stored version (id = content hash, stored at; a version never changes):
+        every new document looks back at all later ones, and decoding their agency lists and
+        re-analysing them each time made an ingest quadratic."""
+        rows = conn.execute(
+            sa.select(
+                documents.c.id,
+                documents.c.content_hash,
+                documents.c.ingested_at,
+                documents.c.meeting_date,
+                documents.c.body,
+                sa.cast(documents.c.agencies, sa.Text).label("agencies"),
+            ).where(documents.c.meeting_date > date)
+        ).all()
+        memo: dict[tuple[str, str, str], _Stored] = self.__dict__.setdefault("_stored_memo", {})
+        if len(memo) > STORED_MEMO_DOCS:
+            memo.clear()
+        out = []
+        for row in rows:
+            version = (row.id, row.content_hash, row.ingested_at)
+            stored = memo.get(version)
+            if stored is None:
+                named = (json.loads(row.agencies) if row.agencies else None) or ()
+                stored = memo[version] = _Stored(tuple(agency_key(a["name"]) for a in named))
+            out.append((row, stored))
+        return out
 
     def _write_proposals(
         self,
