@@ -12,7 +12,6 @@ import pytest
 from prachum.search.embed import HashingEmbedder
 from prachum.search.tokens import search_tokens
 from prachum.tracking.linking import (
-    _STATUS_WORDS,
     AMBIGUITY_MARGIN,
     AUTO_THRESHOLD,
     MIN_MEANING,
@@ -22,9 +21,12 @@ from prachum.tracking.linking import (
     Evidence,
     Proposal,
     RecView,
+    propose_links,
+)
+from prachum.tracking.signals import (
+    STATUS_WORDS,
     agency_overlap,
     meaning_scores,
-    propose_links,
     same_agency,
     same_body,
     shared_tokens,
@@ -35,7 +37,7 @@ EMBEDDER = HashingEmbedder(64)
 
 # -- the per-pair reference ------------------------------------------------------------------
 def tokens(text: str) -> frozenset[str]:
-    return frozenset(t for t in search_tokens(_STATUS_WORDS.sub(" ", text)) if len(t) > 1)
+    return frozenset(t for t in search_tokens(STATUS_WORDS.sub(" ", text)) if len(t) > 1)
 
 
 def word_overlap(a: str, b: str) -> float:

@@ -6,7 +6,8 @@ import hashlib
 
 import numpy as np
 
-from prachum.tracking.linking import Evidence, RecView, agency_overlap, propose_links, same_body
+from prachum.tracking.linking import Evidence, RecView, propose_links
+from prachum.tracking.signals import agency_overlap, same_body
 
 TOPICS = ("ฐานข้อมูล", "ป่า", "ถนน")
 

@@ -29,10 +29,9 @@ from prachum.tracking.linking import (
     item_agencies,
     item_owners,
     propose_links,
-    same_agency,
-    same_body,
 )
 from prachum.tracking.links import LinkBook
+from prachum.tracking.signals import same_agency, same_body
 from prachum.tracking.statuses import ITEM_STATUS_TO_REC, OPEN
 
 CARRY_OVER_RATIO = 0.6  # text similarity for "the same item" in a revised version of a document
