@@ -248,3 +248,62 @@ def test_english_agency_name_finds_the_thai_abbreviation(index: SearchIndex) -> 
     hits = index.search("Ministry of Interior", limit=3)
     assert hits and "มท." in hits[0].text
     assert any(hits[0].text[s:e] == "มท." for s, e in hits[0].highlights)
+
+
+TPMAP_ONE = "ควรบูรณาการข้อมูลจากระบบ TPMAP เพื่อระบุกลุ่มเป้าหมายคนจนให้ตรงจุด"
+TPMAP_TWO = "ควรใช้ข้อมูล TPMAP ติดตามครัวเรือนยากจนเป็นรายจังหวัดทุกไตรมาส"
+TPMAP_MORE = (
+    "ควรเผยแพร่ข้อมูล TPMAP ระดับตำบลให้องค์กรปกครองส่วนท้องถิ่น",
+    "ควรเชื่อมข้อมูล TPMAP กับข้อมูลสวัสดิการแห่งรัฐ",
+)
+
+
+def _tpmap_minutes():
+    return make_minutes(
+        "m2.txt",
+        [
+            (None, "ระเบียบวาระที่ 3 ที่ประชุมมีข้อเสนอแนะดังนี้"),
+            ("recommendation", TPMAP_ONE),
+            ("recommendation", TPMAP_TWO),
+            *(("recommendation", text) for text in TPMAP_MORE),
+        ],
+    )
+
+
+def test_an_item_takes_the_place_of_the_passage_holding_it(index: SearchIndex) -> None:
+    """Every recommendation comes back itself, not the passage around them."""
+    index.replace_document(_tpmap_minutes())
+    hits = index.search("ข้อมูล TPMAP", limit=5)
+    assert {h.text for h in hits} == {TPMAP_ONE, TPMAP_TWO, *TPMAP_MORE}
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+def _row(kind: str | None, start: int, text: str, doc: str = "d1") -> tuple:
+    # the catalog's unit row layout as `_hits` reads it: [2] doc id, [4:6] span, [6] kind, [13] text
+    return (0, "uid", doc, "f.txt", start, start + len(text), kind, None, None, None, None, None, None, text)
+
+
+def test_item_in_place_only_when_the_items_hold_every_matched_word() -> None:
+    from prachum.search.index import _item_in_place
+
+    head, first, second = "วาระที่ 3 ข้อเสนอแนะ\n", TPMAP_ONE + "\n", TPMAP_TWO
+    passage = _row(None, 0, head + first + second)
+    items = [
+        _row("recommendation", len(head) + len(first), TPMAP_TWO),
+        _row("recommendation", len(head), TPMAP_ONE),
+    ]
+    rows = [passage, *items]
+    # the best ranked item inside the passage takes its place
+    assert _item_in_place(passage, rows, {"tpmap"}, {}) == items[0]
+    # a matched word outside the items keeps the passage
+    assert _item_in_place(passage, rows, {"tpmap", "วาระ"}, {}) == passage
+    # items of another document, items already shown, no items, no matched word: the passage
+    assert (
+        _item_in_place(passage, [passage, _row("recommendation", len(head), TPMAP_ONE, "d2")], {"tpmap"}, {})
+        == passage
+    )
+    # an item already shown explains nothing: the other one alone does not hold every match
+    assert _item_in_place(passage, rows, {"tpmap"}, {"d1": [(items[0][4], items[0][5])]}) == passage
+    assert _item_in_place(passage, rows, {"บูรณาการ"}, {"d1": [(items[0][4], items[0][5])]}) == items[1]
+    assert _item_in_place(passage, [passage], {"tpmap"}, {}) == passage
+    assert _item_in_place(passage, rows, {"ไม่มีคำนี้"}, {}) == passage

@@ -153,3 +153,21 @@ def test_fusion_method_follows_the_query_language() -> None:
     # and its near-best cosine
     assert fuse(lexical, dense, params, language="th")[0][0] == 2
     assert fuse(lexical, dense, params, language="en", coverage=1.0)[0][0] == 1
+
+
+def test_thai_default_takes_the_first_answer_by_rank_and_the_rest_by_score() -> None:
+    from prachum.search.hybrid import RRF_FIRST, fuse, lead_with
+
+    lexical = [(1, 9.0), (2, 2.0), (3, 1.0)]
+    dense = [(2, 0.80), (3, 0.797), (1, 0.795), (4, 0.2)]
+    params = FusionParams(concept_weight=0.0)
+    assert params.method_for("th") == RRF_FIRST
+    by_rank = fuse(lexical, dense, params, language="th", method="rrf")
+    by_score = fuse(lexical, dense, params, language="th", method="score")
+    assert by_rank[0][0] == 2 and by_score[0][0] == 1
+    fused = fuse(lexical, dense, params, language="th")
+    assert [row for row, _ in fused] == [2] + [row for row, _ in by_score if row != 2]
+    assert [s for _, s in fused] == sorted((s for _, s in fused), reverse=True)
+    assert lead_with(None, by_score) == by_score and lead_with(7, []) == [(7, 0.0)]
+    with pytest.raises(ValueError, match="rrf-first"):
+        fuse(lexical, dense, params, language="th", method="bogus")

@@ -22,7 +22,15 @@ from prachum.errors import IndexMismatch, InvalidInput
 from prachum.models import Embedder, Minutes, Span
 from prachum.search.bm25 import DELTA_MIN, DELTA_SHARE, Bm25Matrix, Bm25Scorer, DeltaBm25
 from prachum.search.catalog import open_catalog
-from prachum.search.hybrid import FusionParams, fuse, overlaps_too_much, rank_lists, snippet_html
+from prachum.search.hybrid import (
+    RRF_FIRST,
+    FusionParams,
+    fuse,
+    lead_with,
+    overlaps_too_much,
+    rank_lists,
+    snippet_html,
+)
 from prachum.search.query import lexical_query, untranslated_words
 from prachum.search.rerank import rerank
 from prachum.search.results import Hit, SearchFilters
@@ -44,6 +52,8 @@ EMBED_BATCH = 32
 # `where` 60-100 ms, bench/search.py). Past this many units (~3 GB of vectors) they
 # over-fetch from the HNSW index instead.
 EXACT_MAX_UNITS = 2_000_000
+
+
 class SearchIndex:
     def __init__(
         self,
@@ -256,20 +266,38 @@ class SearchIndex:
                 query, expand=self.fusion.expand, translate=self.fusion.translate, nearest=nearest
             )
             lexical, dense = rank_lists(lexical_q.scores(bm25), allowed, dense, depth)
-            fused = fuse(
-                lexical, dense, self.fusion, language=lexical_q.language, coverage=lexical_q.coverage
-            )
+            method = self.fusion.method_for(lexical_q.language)
+            parts = ("rrf", "score") if method == RRF_FIRST else (method,)
+            ranked = {
+                m: fuse(
+                    lexical,
+                    dense,
+                    self.fusion,
+                    language=lexical_q.language,
+                    coverage=lexical_q.coverage,
+                    method=m,
+                )
+                for m in parts
+            }
             fetched: dict[int, tuple] = {}
             if self.fusion.rerank_depth and self.fusion.concept_weight:
-                # the head's catalog rows are read once, for the rerank and then for the hits
-                head = [int(view.rows[pos]) for pos, _ in fused[: self.fusion.rerank_depth]]
-                fetched = self.catalog.units_by_row(head)
-                texts = {
-                    pos: fetched[int(view.rows[pos])][13]
-                    for pos, _ in fused
-                    if int(view.rows[pos]) in fetched
+                # the heads' catalog rows are read once, for the rerank and then for the hits
+                head = {
+                    int(view.rows[pos]) for f in ranked.values() for pos, _ in f[: self.fusion.rerank_depth]
                 }
-                fused = rerank(fused, texts, lexical_q.concepts(bm25), self.fusion.concept_weight)
+                fetched = self.catalog.units_by_row(sorted(head))
+                concepts = lexical_q.concepts(bm25)
+                for m, f in ranked.items():
+                    texts = {
+                        pos: fetched[int(view.rows[pos])][13]
+                        for pos, _ in f
+                        if int(view.rows[pos]) in fetched
+                    }
+                    ranked[m] = rerank(f, texts, concepts, self.fusion.concept_weight)
+            if method == RRF_FIRST:  # the answer both rankers agree on first, then by score
+                fused = lead_with(ranked["rrf"][0][0] if ranked["rrf"] else None, ranked["score"])
+            else:
+                fused = ranked[method]
             results.append(self._hits(view, fused, lexical_q.highlight, limit, fetched))
         return results
 
@@ -349,6 +377,13 @@ class SearchIndex:
                 r = details.get(int(view.rows[pos]))
                 if r is None:  # removed by another process since this view was loaded
                     continue
+                if r[6] is None:  # a passage: the item it holds, when that is what matched
+                    r = _item_in_place(
+                        r,
+                        [details[int(view.rows[p])] for p, _ in batch if int(view.rows[p]) in details],
+                        wanted,
+                        taken,
+                    )
                 doc_id, span, text = r[2], (r[4], r[5]), r[13]
                 spans = taken.setdefault(doc_id, [])
                 if overlaps_too_much(span, spans):
@@ -373,3 +408,26 @@ class SearchIndex:
                 if len(hits) >= limit:
                     return hits
         return hits
+
+
+def _item_in_place(passage: tuple, rows: list[tuple], words: set[str], taken: dict[str, list[Span]]) -> tuple:
+    """The item to show instead of ``passage`` when every query word the passage matched lies
+    inside items it holds that are also candidates and not shown yet: the best ranked of them
+    (``rows`` are in rank order). Staff look for the recommendation itself, and the passage
+    would otherwise hide every item in it. Otherwise the passage (it says more than its items)."""
+    doc_id, start, end = passage[2], passage[4], passage[5]
+    shown = taken.get(doc_id, [])
+    inside = [
+        r
+        for r in rows
+        if r[6] is not None
+        and r[2] == doc_id
+        and start <= r[4]
+        and r[5] <= end
+        and not overlaps_too_much((r[4], r[5]), shown)
+    ]
+    marks = mark_spans(passage[13], words)
+    if not inside or not marks:
+        return passage
+    covered = all(any(r[4] <= start + s and start + e <= r[5] for r in inside) for s, e in marks)
+    return inside[0] if covered else passage
