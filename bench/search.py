@@ -26,7 +26,8 @@ from pathlib import Path
 import prachum  # noqa: F401  (offline switches first)
 from prachum.models import Document, Item, Meeting, Minutes, SdgTag
 from prachum.search.embed import HashingEmbedder
-from prachum.search.index import SearchFilters, SearchIndex
+from prachum.search.index import SearchIndex
+from prachum.search.results import SearchFilters
 
 BUDGET_MS = 50.0
 UNITS_PER_DOC = 100  # about 60 items + 40 passages per synthetic document
