@@ -284,7 +284,7 @@ def _row(kind: str | None, start: int, text: str, doc: str = "d1") -> tuple:
 
 
 def test_item_in_place_only_when_the_items_hold_every_matched_word() -> None:
-    from prachum.search.index import _item_in_place
+    from prachum.search.results import item_in_place
 
     head, first, second = "วาระที่ 3 ข้อเสนอแนะ\n", TPMAP_ONE + "\n", TPMAP_TWO
     passage = _row(None, 0, head + first + second)
@@ -294,16 +294,16 @@ def test_item_in_place_only_when_the_items_hold_every_matched_word() -> None:
     ]
     rows = [passage, *items]
     # the best ranked item inside the passage takes its place
-    assert _item_in_place(passage, rows, {"tpmap"}, {}) == items[0]
+    assert item_in_place(passage, rows, {"tpmap"}, {}) == items[0]
     # a matched word outside the items keeps the passage
-    assert _item_in_place(passage, rows, {"tpmap", "วาระ"}, {}) == passage
+    assert item_in_place(passage, rows, {"tpmap", "วาระ"}, {}) == passage
     # items of another document, items already shown, no items, no matched word: the passage
     assert (
-        _item_in_place(passage, [passage, _row("recommendation", len(head), TPMAP_ONE, "d2")], {"tpmap"}, {})
+        item_in_place(passage, [passage, _row("recommendation", len(head), TPMAP_ONE, "d2")], {"tpmap"}, {})
         == passage
     )
     # an item already shown explains nothing: the other one alone does not hold every match
-    assert _item_in_place(passage, rows, {"tpmap"}, {"d1": [(items[0][4], items[0][5])]}) == passage
-    assert _item_in_place(passage, rows, {"บูรณาการ"}, {"d1": [(items[0][4], items[0][5])]}) == items[1]
-    assert _item_in_place(passage, [passage], {"tpmap"}, {}) == passage
-    assert _item_in_place(passage, rows, {"ไม่มีคำนี้"}, {}) == passage
+    assert item_in_place(passage, rows, {"tpmap"}, {"d1": [(items[0][4], items[0][5])]}) == passage
+    assert item_in_place(passage, rows, {"บูรณาการ"}, {"d1": [(items[0][4], items[0][5])]}) == items[1]
+    assert item_in_place(passage, [passage], {"tpmap"}, {}) == passage
+    assert item_in_place(passage, rows, {"ไม่มีคำนี้"}, {}) == passage

@@ -33,7 +33,7 @@ from prachum.search.hybrid import (
 )
 from prachum.search.query import lexical_query, untranslated_words
 from prachum.search.rerank import rerank
-from prachum.search.results import Hit, SearchFilters
+from prachum.search.results import Hit, SearchFilters, item_in_place
 from prachum.search.tokens import mark_spans, search_tokens
 from prachum.search.translate import (
     WORD_BATCH,
@@ -378,7 +378,7 @@ class SearchIndex:
                 if r is None:  # removed by another process since this view was loaded
                     continue
                 if r[6] is None:  # a passage: the item it holds, when that is what matched
-                    r = _item_in_place(
+                    r = item_in_place(
                         r,
                         [details[int(view.rows[p])] for p, _ in batch if int(view.rows[p]) in details],
                         wanted,
@@ -408,26 +408,3 @@ class SearchIndex:
                 if len(hits) >= limit:
                     return hits
         return hits
-
-
-def _item_in_place(passage: tuple, rows: list[tuple], words: set[str], taken: dict[str, list[Span]]) -> tuple:
-    """The item to show instead of ``passage`` when every query word the passage matched lies
-    inside items it holds that are also candidates and not shown yet: the best ranked of them
-    (``rows`` are in rank order). Staff look for the recommendation itself, and the passage
-    would otherwise hide every item in it. Otherwise the passage (it says more than its items)."""
-    doc_id, start, end = passage[2], passage[4], passage[5]
-    shown = taken.get(doc_id, [])
-    inside = [
-        r
-        for r in rows
-        if r[6] is not None
-        and r[2] == doc_id
-        and start <= r[4]
-        and r[5] <= end
-        and not overlaps_too_much((r[4], r[5]), shown)
-    ]
-    marks = mark_spans(passage[13], words)
-    if not inside or not marks:
-        return passage
-    covered = all(any(r[4] <= start + s and start + e <= r[5] for r in inside) for s, e in marks)
-    return inside[0] if covered else passage

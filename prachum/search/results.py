@@ -8,6 +8,8 @@ from datetime import date
 
 from prachum.errors import InvalidInput, choices
 from prachum.models import ACTION_STATUSES, KINDS, Span
+from prachum.search.hybrid import overlaps_too_much
+from prachum.search.tokens import mark_spans
 
 FILTER_KINDS = (*KINDS, "passage")
 
@@ -86,3 +88,26 @@ class Hit:
             "highlights": [list(h) for h in self.highlights],
             "snippet_html": self.snippet_html,
         }
+
+
+def item_in_place(passage: tuple, rows: list[tuple], words: set[str], taken: dict[str, list[Span]]) -> tuple:
+    """The item to show instead of ``passage`` when every query word the passage matched lies
+    inside items it holds that are also candidates and not shown yet: the best ranked of them
+    (``rows`` are in rank order). Staff look for the recommendation itself, and the passage
+    would otherwise hide every item in it. Otherwise the passage (it says more than its items)."""
+    doc_id, start, end = passage[2], passage[4], passage[5]
+    shown = taken.get(doc_id, [])
+    inside = [
+        r
+        for r in rows
+        if r[6] is not None
+        and r[2] == doc_id
+        and start <= r[4]
+        and r[5] <= end
+        and not overlaps_too_much((r[4], r[5]), shown)
+    ]
+    marks = mark_spans(passage[13], words)
+    if not inside or not marks:
+        return passage
+    covered = all(any(r[4] <= start + s and start + e <= r[5] for r in inside) for s, e in marks)
+    return inside[0] if covered else passage
