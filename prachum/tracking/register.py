@@ -36,6 +36,7 @@ def _parse_due(value: str) -> str:
 
 class Register(DocumentSync):
     def __init__(self, store: Store, embedder: Embedder) -> None:
+        super().__init__()
         self.store = store
         self.embedder = embedder
 

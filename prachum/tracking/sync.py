@@ -55,6 +55,11 @@ def _json_set(stored: str | None) -> frozenset[str]:
 class DocumentSync(LinkBook):
     embedder: Any
 
+    def __init__(self) -> None:
+        # memos of what linking reads from the store again for every new document
+        self._view_memo: dict[tuple[Any, ...], RecView] = {}
+        self._stored_memo: dict[tuple[str, str, str], _Stored] = {}
+
     # -- called by the pipeline, inside its transaction ----------------------------------
     def sync_document(
         self, conn: Connection, minutes: Minutes, *, replaced_doc_id: str | None, actor: str
@@ -234,7 +239,7 @@ class DocumentSync(LinkBook):
             recs.c.meeting_date,
             recs.c.doc_id,
         )
-        memo: dict[tuple[Any, ...], RecView] = self.__dict__.setdefault("_view_memo", {})
+        memo = self._view_memo
         if len(memo) > VIEW_MEMO_ROWS:
             memo.clear()
         views = []
@@ -310,7 +315,7 @@ class DocumentSync(LinkBook):
                 sa.cast(documents.c.agencies, sa.Text).label("agencies"),
             ).where(documents.c.meeting_date > date)
         ).all()
-        memo: dict[tuple[str, str, str], _Stored] = self.__dict__.setdefault("_stored_memo", {})
+        memo = self._stored_memo
         if len(memo) > STORED_MEMO_DOCS:
             memo.clear()
         out = []
