@@ -12,8 +12,6 @@ import pytest
 from prachum.search.embed import HashingEmbedder
 from prachum.search.tokens import search_tokens
 from prachum.tracking.linking import (
-    AMBIGUITY_MARGIN,
-    AUTO_THRESHOLD,
     MIN_MEANING,
     MIN_WORDS,
     SUGGEST_THRESHOLD,
@@ -21,6 +19,7 @@ from prachum.tracking.linking import (
     Evidence,
     Proposal,
     RecView,
+    assign,
     propose_links,
 )
 from prachum.tracking.signals import (
@@ -104,36 +103,7 @@ def reference_links(
         confidence = sum(WEIGHTS[k] * v for k, v in signals.items())
         if confidence >= SUGGEST_THRESHOLD:
             scored.append((confidence, i, j, signals))
-    scored.sort(key=lambda row: -row[0])
-    options: dict[int, list[tuple[float, int]]] = {}
-    for confidence, i, j, _s in scored:
-        options.setdefault(i, []).append((confidence, j))
-    chosen: dict[int, tuple[float, int, dict[str, float]]] = {}
-    holder: dict[tuple[int, str], int] = {}
-    for confidence, i, j, signals in scored:
-        key = (j, reports[i].doc_id)
-        if i in chosen or key in holder:
-            continue
-        chosen[i] = (confidence, j, signals)
-        holder[key] = i
-    out = []
-    for i, (confidence, j, signals) in chosen.items():
-        report = reports[i]
-        rivals = [c for c, j2 in options[i] if j2 != j and holder.get((j2, report.doc_id), i) == i]
-        clear = confidence - max(rivals, default=0.0) >= AMBIGUITY_MARGIN
-        out.append(
-            Proposal(
-                rec_id=recs[j].rec_id,
-                item_id=report.item_id,
-                doc_id=report.doc_id,
-                confidence=round(confidence, 4),
-                proposed_status=report.proposed_status,
-                state="auto" if confidence >= AUTO_THRESHOLD and clear else "suggested",
-                reason=report.reason,
-                signals={k: round(v, 3) for k, v in signals.items()},
-            )
-        )
-    return out
+    return assign(scored, recs, reports)  # the pairing itself is shared: scoring is under test
 
 
 # -- randomized registers ---------------------------------------------------------------------

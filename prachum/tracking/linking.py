@@ -234,6 +234,9 @@ def _weighted(signals: dict[str, np.ndarray]) -> np.ndarray:
     return total
 
 
+Scored = tuple[float, int, int, dict[str, float]]  # (confidence, report index, record index, signals)
+
+
 def propose_links(
     embedder: Embedder,
     recs: Sequence[RecView],
@@ -273,11 +276,18 @@ def propose_links(
     keep = ~((columns["meaning"] < MIN_MEANING) & (columns["words"] < MIN_WORDS)) & (
         total >= SUGGEST_THRESHOLD
     )
-    scored: list[tuple[float, int, int, dict[str, float]]] = [
+    scored: list[Scored] = [
         (float(total[k]), int(rows[k]), int(cols[k]), {name: float(v[k]) for name, v in columns.items()})
         for k in np.flatnonzero(keep)
     ]
-    scored.sort(key=lambda row: -row[0])
+    return assign(scored, recs, reports)
+
+
+def assign(scored: list[Scored], recs: Sequence[RecView], reports: Sequence[Evidence]) -> list[Proposal]:
+    """Proposals from the scored pairs, best first: each report to at most one record, each
+    record to at most one report per document; a link is automatic only when it is clearly
+    ahead of every rival still free."""
+    scored = sorted(scored, key=lambda row: -row[0])
     options: dict[int, list[tuple[float, int]]] = {}
     for confidence, i, j, _s in scored:
         options.setdefault(i, []).append((confidence, j))
